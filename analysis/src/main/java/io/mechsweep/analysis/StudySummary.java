@@ -1,0 +1,111 @@
+package io.mechsweep.analysis;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** The printed result of a study: one line per grid cell, statistics over seeds. */
+public final class StudySummary {
+  /** One run's place in the grid and its final solution (null when the run failed). */
+  public record RunResult(
+      int depth, double gamma, double peakLr, double weightDecay, long seed, String status,
+      String failureReason, AnchorSolution solution) {}
+
+  /** Mean and population standard deviation. */
+  public record Spread(double mean, double sd, int n) {
+    static Spread of(List<Double> values) {
+      if (values.isEmpty()) {
+        return new Spread(Double.NaN, Double.NaN, 0);
+      }
+      double mean = values.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+      double var = values.stream().mapToDouble(v -> (v - mean) * (v - mean)).average().orElse(0);
+      return new Spread(mean, Math.sqrt(var), values.size());
+    }
+
+    @Override
+    public String toString() {
+      return n == 0 ? "-" : String.format(Locale.ROOT, "%.2f ± %.2f", mean, sd);
+    }
+  }
+
+  /** A grid cell: every seed of one (depth, γ, peak lr, weight decay). */
+  public record Cell(
+      int depth, double gamma, double peakLr, double weightDecay, Map<String, Integer> types,
+      int failed, Spread seen, Spread inferential, Spread symmetric) {
+
+    /** The most frequent solution type among finished runs ("failed" when none finished). */
+    public String majority() {
+      return types.entrySet().stream()
+          .max(Map.Entry.comparingByValue())
+          .map(Map.Entry::getKey)
+          .orElse("failed");
+    }
+  }
+
+  private StudySummary() {}
+
+  public static List<Cell> cells(List<RunResult> runs) {
+    Map<String, List<RunResult>> grouped = new TreeMap<>();
+    for (RunResult r : runs) {
+      String key =
+          String.format(Locale.ROOT, "%04d|%08.4f|%.6e|%.6e", r.depth(), r.gamma(), r.peakLr(), r.weightDecay());
+      grouped.computeIfAbsent(key, k -> new ArrayList<>()).add(r);
+    }
+    List<Cell> cells = new ArrayList<>();
+    for (List<RunResult> group : grouped.values()) {
+      RunResult first = group.get(0);
+      Map<String, Integer> types = new TreeMap<>();
+      List<Double> seen = new ArrayList<>();
+      List<Double> inferential = new ArrayList<>();
+      List<Double> symmetric = new ArrayList<>();
+      int failed = 0;
+      for (RunResult r : group) {
+        if (r.solution() == null) {
+          failed++;
+          continue;
+        }
+        types.merge(r.solution().type().label(), 1, Integer::sum);
+        seen.add(r.solution().seenAccuracy());
+        inferential.add(r.solution().inferentialAccuracy());
+        symmetric.add(r.solution().symmetricAccuracy());
+      }
+      cells.add(
+          new Cell(first.depth(), first.gamma(), first.peakLr(), first.weightDecay(), types, failed,
+              Spread.of(seen), Spread.of(inferential), Spread.of(symmetric)));
+    }
+    return cells;
+  }
+
+  /** The text table printed at the end of a study. */
+  public static String format(String study, List<RunResult> runs) {
+    List<Cell> cells = cells(runs);
+    StringBuilder out = new StringBuilder();
+    out.append("Study ").append(study).append(": solution type of the unseen pair (4,3) per γ × depth")
+        .append(" (accuracies: mean ± sd over seeds)\n");
+    String header =
+        String.format(Locale.ROOT, "%-5s %-6s %-8s %-7s %-30s %-13s %-13s %-13s%n",
+            "depth", "gamma", "peak_lr", "wd", "solutions (runs)", "seen", "inferential", "symmetric");
+    out.append(header);
+    out.append("-".repeat(header.length() - 1)).append('\n');
+    for (Cell c : cells) {
+      StringBuilder types = new StringBuilder();
+      c.types().forEach((t, n) -> types.append(types.length() == 0 ? "" : ", ").append(t).append(" ×").append(n));
+      if (c.failed() > 0) {
+        types.append(types.length() == 0 ? "" : ", ").append("failed ×").append(c.failed());
+      }
+      out.append(
+          String.format(Locale.ROOT, "%-5d %-6.2f %-8.1e %-7.3f %-30s %-13s %-13s %-13s%n",
+              c.depth(), c.gamma(), c.peakLr(), c.weightDecay(), types, c.seen(), c.inferential(),
+              c.symmetric()));
+    }
+    for (RunResult r : runs) {
+      if (r.solution() == null) {
+        out.append(String.format(Locale.ROOT, "failed: depth %d γ %.2f lr %.1e seed %d — %s%n",
+            r.depth(), r.gamma(), r.peakLr(), r.seed(), r.failureReason()));
+      }
+    }
+    return out.toString();
+  }
+}

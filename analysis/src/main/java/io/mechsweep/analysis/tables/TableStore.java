@@ -1,0 +1,70 @@
+package io.mechsweep.analysis.tables;
+
+import java.util.List;
+import java.util.stream.Collectors;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Writes a study's partition of each table and keeps the catalog in step.
+ *
+ * <p>A study's partition is replaced as a whole, so re-running a study never duplicates rows.
+ * Tables are external Parquet tables over {@code <root>/tables/<name>}: any Parquet reader can
+ * read the files, and the catalog is only a name for them.
+ */
+public final class TableStore {
+  private final SparkSession spark;
+  private final String root;
+  private final boolean useCatalog;
+
+  public TableStore(SparkSession spark, String root, boolean useCatalog) {
+    this.spark = spark;
+    this.root = root;
+    this.useCatalog = useCatalog;
+  }
+
+  public String location(Tables.Table table) {
+    return new Path(new Path(root, "tables"), table.name()).toString();
+  }
+
+  public void write(Tables.Table table, String study, List<Row> rows) {
+    Dataset<Row> df = spark.createDataFrame(rows, table.schema()).coalesce(1);
+    df.write()
+        .mode(SaveMode.Overwrite)
+        .parquet(new Path(location(table), Tables.PARTITION + "=" + study).toString());
+    if (useCatalog) {
+      register(table);
+    }
+  }
+
+  /** All studies' rows of a table, with the {@code study} column. */
+  public Dataset<Row> read(Tables.Table table) {
+    return spark.read().schema(withPartition(table.schema())).parquet(location(table));
+  }
+
+  private void register(Tables.Table table) {
+    spark.sql("CREATE DATABASE IF NOT EXISTS " + Tables.DATABASE);
+    String name = Tables.DATABASE + "." + table.name();
+    if (!spark.catalog().tableExists(Tables.DATABASE, table.name())) {
+      String columns =
+          withPartition(table.schema()).fields().length == 0
+              ? ""
+              : java.util.Arrays.stream(withPartition(table.schema()).fields())
+                  .map(f -> "`" + f.name() + "` " + f.dataType().sql())
+                  .collect(Collectors.joining(", "));
+      spark.sql(
+          "CREATE TABLE " + name + " (" + columns + ") USING parquet PARTITIONED BY ("
+              + Tables.PARTITION + ") LOCATION '" + location(table).replace("'", "\\'") + "'");
+    }
+    spark.sql("MSCK REPAIR TABLE " + name);
+    spark.sql("REFRESH TABLE " + name);
+  }
+
+  private static StructType withPartition(StructType schema) {
+    return schema.add(Tables.PARTITION, org.apache.spark.sql.types.DataTypes.StringType, false);
+  }
+}

@@ -1,0 +1,106 @@
+package io.mechsweep.analysis.tables;
+
+import static org.apache.spark.sql.types.DataTypes.BooleanType;
+import static org.apache.spark.sql.types.DataTypes.DoubleType;
+import static org.apache.spark.sql.types.DataTypes.IntegerType;
+import static org.apache.spark.sql.types.DataTypes.LongType;
+import static org.apache.spark.sql.types.DataTypes.StringType;
+
+import java.util.List;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The result tables of a study. Each lives at {@code <root>/tables/<name>/study=<study>/} as
+ * Parquet (the {@code study} column is the Hive-style partition) and is registered as
+ * {@code mechsweep.<name>}. Column meanings are documented in README.md ("Tables").
+ */
+public final class Tables {
+  public static final String DATABASE = "mechsweep";
+  public static final String PARTITION = "study";
+
+  /** A table's name in the catalog and its columns, without the {@code study} partition. */
+  public record Table(String name, StructType schema) {}
+
+  public static final Table DATASETS =
+      new Table(
+          "datasets",
+          new StructType()
+          .add("dataset_id", StringType, false)
+          .add("task", StringType, false)
+          .add("split", StringType, false)
+          .add("rows", LongType, false)
+          .add("seed", LongType, false)
+          .add("spec_json", StringType, false)
+          .add("path", StringType, false)
+          .add("generation_seconds", DoubleType, false));
+
+  public static final Table RUNS =
+      new Table(
+          "runs",
+          new StructType()
+          .add("run_id", StringType, false)
+          .add("dataset_id", StringType, false)
+          .add("task", StringType, false)
+          .add("depth", IntegerType, false)
+          .add("gamma", DoubleType, false)
+          .add("peak_lr", DoubleType, false)
+          .add("weight_decay", DoubleType, false)
+          .add("seed", LongType, false)
+          .add("d_model", IntegerType, false)
+          .add("d_ff", IntegerType, false)
+          .add("d_k", IntegerType, false)
+          .add("heads", IntegerType, false)
+          .add("norm", StringType, false)
+          .add("steps", IntegerType, false)
+          .add("batch_size", IntegerType, false)
+          .add("status", StringType, false)
+          .add("failure_reason", StringType, true)
+          .add("final_step", IntegerType, false)
+          .add("final_loss", DoubleType, true)
+          .add("resumed_from_step", IntegerType, false)
+          .add("train_seconds", DoubleType, false)
+          .add("ms_per_step", DoubleType, false)
+          .add("device", StringType, false)
+          .add("pack_size", IntegerType, false)
+          .add("config_json", StringType, false));
+
+  public static final Table METRICS =
+      new Table(
+          "metrics",
+          new StructType()
+          .add("run_id", StringType, false)
+          .add("step", IntegerType, false)
+          .add("lr", DoubleType, false)
+          .add("loss", DoubleType, false)
+          .add("grad_norm", DoubleType, false));
+
+  public static final Table EVALS =
+      new Table(
+          "evals",
+          new StructType()
+          .add("run_id", StringType, false)
+          .add("step", IntegerType, false)
+          .add("eval_set", StringType, false)
+          .add("metric", StringType, false)
+          .add("bucket", StringType, false)
+          .add("value", DoubleType, false)
+          .add("n", LongType, false));
+
+  public static final Table SOLUTIONS =
+      new Table(
+          "solutions",
+          new StructType()
+          .add("run_id", StringType, false)
+          .add("step", IntegerType, false)
+          .add("solution_type", StringType, false)
+          .add("seen_accuracy", DoubleType, false)
+          .add("inferential_accuracy", DoubleType, false)
+          .add("symmetric_accuracy", DoubleType, false)
+          .add("fit_threshold", DoubleType, false)
+          .add("mapping_threshold", DoubleType, false)
+          .add("is_final", BooleanType, false));
+
+  public static final List<Table> ALL = List.of(DATASETS, RUNS, METRICS, EVALS, SOLUTIONS);
+
+  private Tables() {}
+}

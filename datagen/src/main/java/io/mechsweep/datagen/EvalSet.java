@@ -1,0 +1,35 @@
+package io.mechsweep.datagen;
+
+import java.io.Serializable;
+import java.util.Map;
+
+/**
+ * A named evaluation set: sequences, their primary targets, and optionally other answers to
+ * score against and a grouping for per-group accuracy.
+ *
+ * @param groupNames names of the groups rows belong to (e.g. anchor pairs "(1,2)")
+ * @param groupOfRow index into {@code groupNames} for each row
+ * @param alternativeTargets other answers worth counting, by name (e.g. "symmetric" → x-6)
+ * @param recordDeviation whether to record the histogram of prediction − target
+ */
+public record EvalSet(
+    String name,
+    TokenTable table,
+    String[] groupNames,
+    int[] groupOfRow,
+    Map<String, int[]> alternativeTargets,
+    boolean recordDeviation)
+    implements Serializable {
+
+  public EvalSet {
+    if (groupOfRow.length != table.rows()) {
+      throw new IllegalArgumentException("one group per row needed in eval set " + name);
+    }
+    alternativeTargets.forEach(
+        (alt, targets) -> {
+          if (targets.length != table.rows()) {
+            throw new IllegalArgumentException("alternative " + alt + " needs one target per row");
+          }
+        });
+  }
+}

@@ -1,0 +1,179 @@
+package io.mechsweep.jobs;
+
+import io.mechsweep.jobs.config.ConfigException;
+import io.mechsweep.jobs.config.StudyConfig;
+import io.mechsweep.jobs.config.StudyConfigParser;
+import io.mechsweep.jobs.stages.SparkSessions;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code mechsweep}: the command line and the spark-submit main class. */
+@Command(
+    name = "mechsweep",
+    mixinStandardHelpOptions = true,
+    version = "mechsweep 0.1.0",
+    description = {
+      "Mechanistic studies of small transformers on Spark: generate the data, train every",
+      "configuration of a study grid (packed, on executors), and write Parquet result tables.",
+      "",
+      "Start with:  bin/mechsweep study conf/studies/anchor-quickstart.yaml",
+    },
+    subcommands = {Main.Generate.class, Main.Train.class, Main.Study.class, Main.Sql.class},
+    footer = {
+      "",
+      "Spark settings come from spark-submit (--master, --conf …); without it mechsweep runs in",
+      "local[*]. Outputs under --root: datasets/, checkpoints/, results/, tables/, catalog/.",
+    })
+public final class Main implements Runnable {
+
+  /** Options every command shares. */
+  static final class Common {
+    @Option(
+        names = "--root",
+        defaultValue = "${env:MECHSWEEP_ROOT:-mechsweep-out}",
+        description = "Where datasets, checkpoints and tables go: a local path or any Hadoop"
+            + " FileSystem URI (hdfs://…, s3a://…). Default: $MECHSWEEP_ROOT or ./mechsweep-out.")
+    String root;
+
+    @Option(
+        names = "--catalog",
+        defaultValue = "embedded",
+        description = "Table catalog: embedded (Derby metastore under <root>/catalog; one JVM at a"
+            + " time), session (the Hive metastore your Spark config points to), none (paths only)."
+            + " Default: ${DEFAULT-VALUE}.")
+    String catalog;
+
+    @Option(
+        names = "--conf",
+        description = "Extra Spark setting key=value for local runs, e.g. --conf spark.task.cpus=2"
+            + " (threads per training task).")
+    Map<String, String> conf = new LinkedHashMap<>();
+
+    SparkSessions.Catalog catalogMode() {
+      try {
+        return SparkSessions.Catalog.valueOf(catalog.toUpperCase(java.util.Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.ParameterException(
+            new CommandLine(new Main()), "--catalog: got '" + catalog + "'; allowed: embedded, session, none");
+      }
+    }
+
+    String resolvedRoot() {
+      return SparkSessions.resolveRoot(root);
+    }
+
+    SparkSession session(String command) {
+      return SparkSessions.create("mechsweep " + command, resolvedRoot(), catalogMode(), conf);
+    }
+  }
+
+  @Override
+  public void run() {
+    new CommandLine(this).usage(System.out);
+  }
+
+  @Command(name = "generate", mixinStandardHelpOptions = true,
+      description = "Generate the study's dataset as Parquet (reused when already complete).")
+  static final class Generate implements Callable<Integer> {
+    @Mixin Common common;
+
+    @Parameters(paramLabel = "STUDY.yaml", description = "Study config, e.g. conf/studies/anchor-quickstart.yaml")
+    Path config;
+
+    @Override
+    public Integer call() throws Exception {
+      StudyConfig c = StudyConfigParser.parse(config);
+      try (SparkSession spark = common.session("generate")) {
+        new StudyRunner(spark, common.resolvedRoot(), common.catalogMode(), System.out).generate(c);
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "train", mixinStandardHelpOptions = true,
+      description = {"Train the study's runs on its existing dataset and write the tables.",
+          "Finished runs are skipped; unfinished ones resume from their last checkpoint."})
+  static final class Train implements Callable<Integer> {
+    @Mixin Common common;
+
+    @Parameters(paramLabel = "STUDY.yaml") Path config;
+
+    @Option(names = "--retry-failed", description = "Train runs that failed before again.")
+    boolean retryFailed;
+
+    @Override
+    public Integer call() throws Exception {
+      StudyConfig c = StudyConfigParser.parse(config);
+      try (SparkSession spark = common.session("train")) {
+        new StudyRunner(spark, common.resolvedRoot(), common.catalogMode(), System.out).train(c, false, retryFailed);
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "study", mixinStandardHelpOptions = true,
+      description = {"Run a whole study: dataset, training of every run, tables, summary.",
+          "Re-running skips finished runs and resumes unfinished ones."})
+  static final class Study implements Callable<Integer> {
+    @Mixin Common common;
+
+    @Parameters(paramLabel = "STUDY.yaml") Path config;
+
+    @Option(names = "--retry-failed", description = "Train runs that failed before again.")
+    boolean retryFailed;
+
+    @Override
+    public Integer call() throws Exception {
+      StudyConfig c = StudyConfigParser.parse(config);
+      try (SparkSession spark = common.session("study")) {
+        new StudyRunner(spark, common.resolvedRoot(), common.catalogMode(), System.out).train(c, true, retryFailed);
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "sql", mixinStandardHelpOptions = true,
+      description = {"Run a SQL query against the catalog and print the result,",
+          "e.g. \"select * from mechsweep.solutions where is_final\"."})
+  static final class Sql implements Callable<Integer> {
+    @Mixin Common common;
+
+    @Parameters(paramLabel = "QUERY") String query;
+
+    @Option(names = "--limit", defaultValue = "200", description = "Rows to print. Default: ${DEFAULT-VALUE}.")
+    int limit;
+
+    @Override
+    public Integer call() throws Exception {
+      try (SparkSession spark = common.session("sql")) {
+        Dataset<Row> result = spark.sql(query);
+        result.show(limit, false);
+      }
+      return 0;
+    }
+  }
+
+  public static void main(String[] args) {
+    System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
+    CommandLine cli = new CommandLine(new Main());
+    cli.setExecutionExceptionHandler(
+        (e, cmd, parsed) -> {
+          if (e instanceof ConfigException || e instanceof java.io.IOException) {
+            cmd.getErr().println(cmd.getColorScheme().errorText(e.getMessage()));
+            return 2;
+          }
+          throw e;
+        });
+    System.exit(cli.execute(args));
+  }
+}

@@ -1,0 +1,216 @@
+package io.mechsweep.jobs.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Reads typed values out of a YAML tree and collects one message per problem, naming the field
+ * (dotted path), the value found and what is allowed. Collecting instead of throwing reports
+ * every mistake of a config at once.
+ */
+final class Fields {
+  private final List<String> problems = new ArrayList<>();
+
+  List<String> problems() {
+    return problems;
+  }
+
+  void problem(String path, Object value, String allowed) {
+    problems.add(path + ": got " + show(value) + "; allowed: " + allowed);
+  }
+
+  /** Flags keys that are not among {@code allowed} (typos would otherwise be silently ignored). */
+  void onlyKeys(JsonNode node, String path, Set<String> allowed) {
+    if (node == null || !node.isObject()) {
+      return;
+    }
+    Iterator<String> names = node.fieldNames();
+    while (names.hasNext()) {
+      String name = names.next();
+      if (!allowed.contains(name)) {
+        problems.add(
+            (path.isEmpty() ? "" : path + ".") + name + ": unknown field; allowed fields here: "
+                + new TreeSet<>(allowed));
+      }
+    }
+  }
+
+  JsonNode section(JsonNode root, String path) {
+    JsonNode node = root.get(path.substring(path.lastIndexOf('.') + 1));
+    if (node == null || node.isNull()) {
+      problems.add(path + ": missing section");
+      return null;
+    }
+    if (!node.isObject()) {
+      problem(path, node, "a mapping of fields");
+      return null;
+    }
+    return node;
+  }
+
+  String string(JsonNode parent, String path, String fallback) {
+    JsonNode n = child(parent, path);
+    if (n == null) {
+      return fallback;
+    }
+    if (!n.isTextual() || n.asText().isBlank()) {
+      problem(path, n, "a non-empty string");
+      return fallback;
+    }
+    return n.asText();
+  }
+
+  int intIn(JsonNode parent, String path, Integer fallback, int min, int max) {
+    JsonNode n = child(parent, path);
+    if (n == null) {
+      if (fallback == null) {
+        problems.add(path + ": missing; allowed: an integer in [" + min + ", " + max + "]");
+        return min;
+      }
+      return fallback;
+    }
+    if (!n.canConvertToInt() || !n.isIntegralNumber() || n.asInt() < min || n.asInt() > max) {
+      problem(path, n, "an integer in [" + min + ", " + max + "]");
+      return min;
+    }
+    return n.asInt();
+  }
+
+  long longValue(JsonNode parent, String path, Long fallback) {
+    JsonNode n = child(parent, path);
+    if (n == null) {
+      if (fallback == null) {
+        problems.add(path + ": missing; allowed: an integer");
+        return 0;
+      }
+      return fallback;
+    }
+    if (!n.isIntegralNumber() || !n.canConvertToLong()) {
+      problem(path, n, "an integer");
+      return 0;
+    }
+    return n.asLong();
+  }
+
+  double number(JsonNode parent, String path, Double fallback, double min, double max, boolean minOpen) {
+    JsonNode n = child(parent, path);
+    String allowed = "a number in " + (minOpen ? "(" : "[") + min + ", " + max + "]";
+    if (n == null) {
+      if (fallback == null) {
+        problems.add(path + ": missing; allowed: " + allowed);
+        return min;
+      }
+      return fallback;
+    }
+    if (!n.isNumber() || !inRange(n.asDouble(), min, max, minOpen)) {
+      problem(path, n, allowed);
+      return min;
+    }
+    return n.asDouble();
+  }
+
+  boolean bool(JsonNode parent, String path, boolean fallback) {
+    JsonNode n = child(parent, path);
+    if (n == null) {
+      return fallback;
+    }
+    if (!n.isBoolean()) {
+      problem(path, n, "true or false");
+      return fallback;
+    }
+    return n.asBoolean();
+  }
+
+  /** A number or a non-empty list of numbers (a grid axis). */
+  List<Double> numbers(JsonNode parent, String path, List<Double> fallback, double min, double max, boolean minOpen) {
+    JsonNode n = child(parent, path);
+    String allowed =
+        "a number or a non-empty list of numbers in " + (minOpen ? "(" : "[") + min + ", " + max + "]";
+    if (n == null) {
+      if (fallback == null) {
+        problems.add(path + ": missing; allowed: " + allowed);
+        return List.of();
+      }
+      return fallback;
+    }
+    List<Double> out = new ArrayList<>();
+    for (JsonNode item : n.isArray() ? n : List.of(n)) {
+      if (!item.isNumber() || !inRange(item.asDouble(), min, max, minOpen)) {
+        problem(path, n, allowed);
+        return List.of();
+      }
+      out.add(item.asDouble());
+    }
+    if (out.isEmpty()) {
+      problem(path, n, allowed);
+    }
+    return out;
+  }
+
+  /** An integer or a non-empty list of integers (a grid axis). */
+  List<Long> integers(JsonNode parent, String path, List<Long> fallback, long min, long max) {
+    JsonNode n = child(parent, path);
+    String allowed = "an integer or a non-empty list of integers in [" + min + ", " + max + "]";
+    if (n == null) {
+      if (fallback == null) {
+        problems.add(path + ": missing; allowed: " + allowed);
+        return List.of();
+      }
+      return fallback;
+    }
+    List<Long> out = new ArrayList<>();
+    for (JsonNode item : n.isArray() ? n : List.of(n)) {
+      if (!item.isIntegralNumber() || item.asLong() < min || item.asLong() > max) {
+        problem(path, n, allowed);
+        return List.of();
+      }
+      out.add(item.asLong());
+    }
+    if (out.isEmpty()) {
+      problem(path, n, allowed);
+    }
+    return out;
+  }
+
+  <E extends Enum<E>> E choice(JsonNode parent, String path, Class<E> type, E fallback) {
+    String text = string(parent, path, null);
+    if (text == null) {
+      return fallback;
+    }
+    for (E e : type.getEnumConstants()) {
+      if (e.name().equalsIgnoreCase(text)) {
+        return e;
+      }
+    }
+    List<String> names = new ArrayList<>();
+    for (E e : type.getEnumConstants()) {
+      names.add(e.name().toLowerCase(Locale.ROOT));
+    }
+    problem(path, text, "one of " + names);
+    return fallback;
+  }
+
+  private static JsonNode child(JsonNode parent, String path) {
+    if (parent == null) {
+      return null;
+    }
+    JsonNode n = parent.get(path.substring(path.lastIndexOf('.') + 1));
+    return n == null || n.isNull() ? null : n;
+  }
+
+  private static boolean inRange(double v, double min, double max, boolean minOpen) {
+    return Double.isFinite(v) && (minOpen ? v > min : v >= min) && v <= max;
+  }
+
+  private static String show(Object value) {
+    if (value instanceof JsonNode n) {
+      return n.isTextual() ? "'" + n.asText() + "'" : n.toString();
+    }
+    return value instanceof String s ? "'" + s + "'" : String.valueOf(value);
+  }
+}

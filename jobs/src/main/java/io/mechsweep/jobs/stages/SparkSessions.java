@@ -1,0 +1,68 @@
+package io.mechsweep.jobs.stages;
+
+import java.io.File;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.Map;
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The SparkSession of a command. Settings from spark-submit win; without them mechsweep runs in
+ * {@code local[*]} with the embedded catalog (Hive metastore in Derby under the root).
+ */
+public final class SparkSessions {
+  /** Where table names live: embedded Derby, the session's own catalog, or none (paths only). */
+  public enum Catalog {
+    EMBEDDED,
+    SESSION,
+    NONE
+  }
+
+  private SparkSessions() {}
+
+  public static SparkSession create(String appName, String root, Catalog catalog, Map<String, String> extra) {
+    SparkConf conf = new SparkConf(); // reads the spark.* properties spark-submit sets
+    conf.setIfMissing("spark.master", "local[*]");
+    conf.setAppName(appName);
+    boolean local = conf.get("spark.master").startsWith("local");
+    if (local) {
+      conf.setIfMissing("spark.ui.enabled", "false");
+      conf.setIfMissing("spark.sql.shuffle.partitions", "4");
+    }
+    conf.setIfMissing("spark.sql.warehouse.dir", new org.apache.hadoop.fs.Path(root, "warehouse").toString());
+    extra.forEach(conf::set);
+    SparkSession.Builder builder = SparkSession.builder().config(conf);
+    if (catalog == Catalog.EMBEDDED) {
+      File dir = embeddedCatalogDir(root);
+      dir.mkdirs();
+      System.setProperty("derby.system.home", dir.getAbsolutePath());
+      builder
+          .config("spark.sql.catalogImplementation", "hive")
+          .config(
+              "spark.hadoop.javax.jdo.option.ConnectionURL",
+              "jdbc:derby:;databaseName=" + new File(dir, "metastore_db").getAbsolutePath() + ";create=true");
+    } else if (catalog == Catalog.SESSION) {
+      builder.enableHiveSupport();
+    }
+    return builder.getOrCreate();
+  }
+
+  /** {@code <root>/catalog} when the root is local; Derby cannot live on HDFS or S3. */
+  public static File embeddedCatalogDir(String root) {
+    URI uri = URI.create(root.replace(" ", "%20"));
+    if (uri.getScheme() == null || "file".equals(uri.getScheme())) {
+      return Path.of(uri.getScheme() == null ? root : uri.getPath()).resolve("catalog").toFile();
+    }
+    return new File("mechsweep-catalog").getAbsoluteFile();
+  }
+
+  /** A root given without a scheme becomes an absolute local path. */
+  public static String resolveRoot(String root) {
+    URI uri = URI.create(root.replace(" ", "%20"));
+    if (uri.getScheme() == null) {
+      return Path.of(root).toAbsolutePath().normalize().toString();
+    }
+    return root;
+  }
+}

@@ -1,0 +1,98 @@
+package io.mechsweep.jobs.stages;
+
+import ai.djl.Device;
+import io.mechsweep.datagen.TaskData;
+import io.mechsweep.jobs.plan.RunSpec;
+import io.mechsweep.jobs.plan.StudyPlan;
+import io.mechsweep.training.PackSpec;
+import io.mechsweep.training.PackTrainer;
+import io.mechsweep.training.TorchRuntime;
+import io.mechsweep.training.checkpoint.RunStore;
+import io.mechsweep.training.eval.RunOutcome;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.resource.ResourceInformation;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Fans a study's unfinished runs out as packs: one pack per Spark partition, trained by
+ * {@code mapPartitions} on the task's GPU when Spark assigned one, else on CPU with
+ * {@code spark.task.cpus} threads. Finished runs are read back from their results instead.
+ */
+public final class TrainingStage {
+  private TrainingStage() {}
+
+  public static List<RunOutcome> run(
+      SparkSession spark, StudyPlan plan, TaskData data, RunStore store, boolean retryFailed, PrintStream out)
+      throws IOException {
+    Map<String, RunOutcome> done = new HashMap<>();
+    List<RunSpec> todo = new ArrayList<>();
+    for (RunSpec run : plan.runs()) {
+      Optional<RunOutcome> previous = store.result(run.runId());
+      if (previous.isPresent() && (previous.get().finished() || !retryFailed)) {
+        done.put(run.runId(), previous.get());
+      } else {
+        todo.add(run);
+      }
+    }
+    List<PackSpec> packs = plan.packs(todo);
+    out.printf("training: %d runs (%d already done) in %d packs of up to %d%n",
+        plan.runs().size(), done.size(), packs.size(), plan.config().training().packSize());
+    if (!packs.isEmpty()) {
+      Map<String, Object> configs = new HashMap<>();
+      todo.forEach(r -> configs.put(r.runId(), r.resolved()));
+      JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+      Broadcast<TaskData> broadcast = jsc.broadcast(data);
+      // parallelize with one slice per pack puts exactly one pack in each partition.
+      JavaRDD<PackSpec> rdd = jsc.parallelize(packs, packs.size());
+      Dataset<PackSpec> packSet = spark.createDataset(rdd.rdd(), Encoders.javaSerialization(PackSpec.class));
+      List<RunOutcome> trained =
+          packSet
+              .mapPartitions(trainPacks(broadcast, store, configs), Encoders.javaSerialization(RunOutcome.class))
+              .collectAsList();
+      trained.forEach(o -> done.put(o.runId(), o));
+    }
+    List<RunOutcome> ordered = new ArrayList<>();
+    for (RunSpec run : plan.runs()) {
+      ordered.add(done.get(run.runId()));
+    }
+    return ordered;
+  }
+
+  private static MapPartitionsFunction<PackSpec, RunOutcome> trainPacks(
+      Broadcast<TaskData> data, RunStore store, Map<String, Object> configs) {
+    return packs -> {
+      Device device = assignedDevice();
+      TorchRuntime.init(Device.Type.CPU.equals(device.getDeviceType()) ? Math.max(1, TaskContext.get().cpus()) : 0);
+      List<RunOutcome> outcomes = new ArrayList<>();
+      Iterator<PackSpec> it = packs;
+      while (it.hasNext()) {
+        outcomes.addAll(new PackTrainer(it.next(), data.value(), store, device, configs).train());
+      }
+      return outcomes.iterator();
+    };
+  }
+
+  /** The GPU Spark assigned to this task (spark.task.resource.gpu.amount), else the CPU. */
+  static Device assignedDevice() {
+    TaskContext ctx = TaskContext.get();
+    ResourceInformation gpu = ctx == null ? null : ctx.resources().get("gpu").getOrElse(() -> null);
+    if (gpu != null && gpu.addresses().length > 0) {
+      return Device.gpu(Integer.parseInt(gpu.addresses()[0]));
+    }
+    return Device.cpu();
+  }
+}

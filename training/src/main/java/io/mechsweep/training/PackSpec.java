@@ -1,0 +1,21 @@
+package io.mechsweep.training;
+
+import io.mechsweep.training.model.ModelConfig;
+import java.io.Serializable;
+import java.util.List;
+
+/** K ≥ 1 runs of one model shape and training schedule, trained together as one model. */
+public record PackSpec(String packId, ModelConfig model, TrainConfig train, List<MemberSpec> members)
+    implements Serializable {
+
+  public PackSpec {
+    members = List.copyOf(members);
+    if (members.isEmpty()) {
+      throw new IllegalArgumentException("a pack needs at least one member");
+    }
+  }
+
+  public int size() {
+    return members.size();
+  }
+}

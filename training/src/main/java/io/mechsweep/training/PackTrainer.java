@@ -1,0 +1,317 @@
+package io.mechsweep.training;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.Shape;
+import io.mechsweep.datagen.EvalSet;
+import io.mechsweep.datagen.TaskData;
+import io.mechsweep.datagen.TokenTable;
+import io.mechsweep.training.checkpoint.Checkpoint;
+import io.mechsweep.training.checkpoint.RunStore;
+import io.mechsweep.training.eval.EvalRow;
+import io.mechsweep.training.eval.Evaluator;
+import io.mechsweep.training.eval.MetricRow;
+import io.mechsweep.training.eval.RunOutcome;
+import io.mechsweep.training.model.GammaInitializer;
+import io.mechsweep.training.model.PackedTransformer;
+import io.mechsweep.training.model.ParameterSet;
+import io.mechsweep.training.optim.AdamW;
+import io.mechsweep.training.optim.GradientClipping;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Trains one pack: K runs of equal shapes as one batched model, with last-position
+ * cross-entropy, per-member gradient clipping and AdamW, evaluation and checkpoints on schedule.
+ *
+ * <p>A member whose loss stops being finite is marked failed with the step and value, frozen,
+ * and the others go on. An exception fails the members still running, with its message; it
+ * never escapes, so one bad pack cannot take a study down.
+ */
+public final class PackTrainer {
+  private final PackSpec pack;
+  private final TaskData data;
+  private final RunStore store;
+  private final Device device;
+  private final Map<String, Object> configForCheckpoints;
+
+  /**
+   * @param store where checkpoints and outcomes go; null trains in memory only
+   * @param configForCheckpoints the resolved run configs, recorded in each checkpoint by run id
+   */
+  public PackTrainer(
+      PackSpec pack, TaskData data, RunStore store, Device device, Map<String, Object> configForCheckpoints) {
+    this.pack = pack;
+    this.data = data;
+    this.store = store;
+    this.device = device;
+    this.configForCheckpoints = configForCheckpoints;
+  }
+
+  public PackTrainer(PackSpec pack, TaskData data, RunStore store, Device device) {
+    this(pack, data, store, device, Map.of());
+  }
+
+  /** Per-member progress, kept on the host. */
+  private static final class Member {
+    final MemberSpec spec;
+    final BatchSampler sampler;
+    final List<MetricRow> metrics = new ArrayList<>();
+    final List<EvalRow> evals = new ArrayList<>();
+    String failure;
+    double lastLoss = Double.NaN;
+
+    Member(MemberSpec spec, BatchSampler sampler) {
+      this.spec = spec;
+      this.sampler = sampler;
+    }
+  }
+
+  public List<RunOutcome> train() {
+    List<Member> members = new ArrayList<>();
+    for (MemberSpec m : pack.members()) {
+      members.add(new Member(m, new BatchSampler(m.seed(), data.train().rows(), pack.train().batchSize())));
+    }
+    long start = System.nanoTime();
+    int startStep = 0;
+    int step = 0;
+    try (NDManager manager = NDManager.newBaseManager(device)) {
+      startStep = resumableStep();
+      ParameterSet params;
+      AdamW adam;
+      TrainConfig tc = pack.train();
+      if (startStep > 0) {
+        params = loadParams(members, startStep, manager);
+        adam = new AdamW(params, tc.beta1(), tc.beta2(), tc.eps());
+        restoreOptimizer(adam, members, startStep, manager);
+      } else {
+        double[] gammas = pack.members().stream().mapToDouble(MemberSpec::gamma).toArray();
+        long[] seeds = pack.members().stream().mapToLong(MemberSpec::seed).toArray();
+        params = GammaInitializer.pack(pack.model(), gammas, seeds, manager);
+        adam = new AdamW(params, tc.beta1(), tc.beta2(), tc.eps());
+      }
+      PackedTransformer model = new PackedTransformer(pack.model(), params);
+      step = startStep;
+      if (startStep == 0) {
+        evaluate(model, members, 0, manager);
+      }
+      while (step < tc.steps() && members.stream().anyMatch(m -> m.failure == null)) {
+        trainStep(model, adam, members, step, manager);
+        step++;
+        if (tc.isEvalStep(step)) {
+          evaluate(model, members, step, manager);
+        }
+        if (store != null && tc.isCheckpointStep(step)) {
+          checkpoint(params, adam, members, step, manager);
+        }
+      }
+    } catch (Exception | OutOfMemoryError e) {
+      String reason = "pack " + pack.packId() + " stopped at step " + step + ": " + e;
+      for (Member m : members) {
+        if (m.failure == null) {
+          m.failure = reason;
+        }
+      }
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    int stepsRun = Math.max(1, step - startStep);
+    List<RunOutcome> outcomes = new ArrayList<>();
+    for (Member m : members) {
+      RunOutcome outcome =
+          new RunOutcome(
+              m.spec.runId(),
+              m.failure == null ? RunOutcome.FINISHED : RunOutcome.FAILED,
+              m.failure,
+              step,
+              m.lastLoss,
+              startStep,
+              seconds,
+              1000.0 * seconds / stepsRun,
+              device.toString(),
+              pack.size(),
+              List.copyOf(m.metrics),
+              List.copyOf(m.evals));
+      outcomes.add(outcome);
+      if (store != null) {
+        try {
+          store.saveResult(outcome);
+        } catch (IOException e) {
+          throw new IllegalStateException("could not record the outcome of " + m.spec.runId(), e);
+        }
+      }
+    }
+    return outcomes;
+  }
+
+  private void trainStep(
+      PackedTransformer model, AdamW adam, List<Member> members, int step, NDManager manager) {
+    int k = pack.size();
+    int b = pack.train().batchSize();
+    TokenTable train = data.train();
+    int t = train.seqLen();
+    long[] tokens = new long[k * b * t];
+    long[] targets = new long[k * b];
+    float[] lr = new float[k];
+    float[] wd = new float[k];
+    for (int m = 0; m < k; m++) {
+      Member member = members.get(m);
+      int[] rows = member.sampler.batch(step);
+      for (int i = 0; i < b; i++) {
+        int row = rows[i];
+        for (int j = 0; j < t; j++) {
+          tokens[(m * b + i) * t + j] = train.tokens()[row * t + j];
+        }
+        targets[m * b + i] = train.targets()[row];
+      }
+      boolean active = member.failure == null;
+      lr[m] = active ? (float) pack.train().schedule().at(step, member.spec.peakLr()) : 0f;
+      wd[m] = active ? (float) member.spec.weightDecay() : 0f;
+    }
+    ParameterSet params = model.params();
+    try (NDScope scope = new NDScope()) {
+      NDArray input = manager.create(tokens, new Shape(k, b, t));
+      NDArray labels = manager.create(targets, new Shape(k, b, 1));
+      Autograd.record(true);
+      NDArray logits = model.logits(input); // (K,B,V)
+      NDArray nll = logits.logSoftmax(-1).gather(labels, 2).neg(); // (K,B,1)
+      NDArray lossPerMember = nll.reshape(k, b).mean(new int[] {1}); // (K,)
+      Autograd.backward(lossPerMember.sum());
+      Autograd.record(false);
+      Map<String, NDArray> grads = Autograd.gradients(params);
+      float[] norms = GradientClipping.clip(grads, pack.train().clipNorm(), k);
+      adam.update(params, grads, lr, wd);
+      Autograd.zeroGradients(params);
+      int done = step + 1;
+      if (pack.train().isLogStep(done)) {
+        float[] losses = lossPerMember.toFloatArray();
+        for (int m = 0; m < k; m++) {
+          Member member = members.get(m);
+          if (member.failure != null) {
+            continue;
+          }
+          if (!Float.isFinite(losses[m])) {
+            member.failure =
+                "loss became " + losses[m] + " at step " + done + " (last finite loss "
+                    + member.lastLoss + "); lr " + member.spec.peakLr() + ", γ " + member.spec.gamma();
+            continue;
+          }
+          member.lastLoss = losses[m];
+          member.metrics.add(new MetricRow(member.spec.runId(), done, lr[m], losses[m], norms[m]));
+        }
+      }
+    }
+  }
+
+  private void evaluate(PackedTransformer model, List<Member> members, int step, NDManager manager) {
+    for (EvalSet set : data.evalSets()) {
+      int[][] predictions = Evaluator.predict(model, set.table(), manager);
+      for (int m = 0; m < members.size(); m++) {
+        Member member = members.get(m);
+        if (member.failure == null) {
+          member.evals.addAll(Evaluator.score(member.spec.runId(), step, set, predictions[m]));
+        }
+      }
+    }
+  }
+
+  /** The latest step at which every member has a complete checkpoint (0 = none). */
+  private int resumableStep() throws IOException {
+    if (store == null) {
+      return 0;
+    }
+    Set<Integer> common = null;
+    for (MemberSpec m : pack.members()) {
+      Set<Integer> steps = new TreeSet<>(store.completedSteps(m.runId()));
+      steps.removeIf(s -> s > pack.train().steps());
+      if (common == null) {
+        common = steps;
+      } else {
+        common.retainAll(steps);
+      }
+    }
+    return common == null || common.isEmpty() ? 0 : ((TreeSet<Integer>) common).last();
+  }
+
+  private ParameterSet loadParams(List<Member> members, int step, NDManager manager) throws IOException {
+    List<NDList> perMember = new ArrayList<>();
+    for (Member m : members) {
+      RunStore.Loaded loaded = store.load(m.spec.runId(), step, manager);
+      perMember.add(loaded.params());
+      m.metrics.addAll(loaded.meta().metrics());
+      m.evals.addAll(loaded.meta().evals());
+      if (!m.metrics.isEmpty()) {
+        m.lastLoss = m.metrics.get(m.metrics.size() - 1).loss();
+      }
+    }
+    ParameterSet params = ParameterSet.stack(perMember, manager);
+    params.asMap().values().forEach(p -> p.setRequiresGradient(true));
+    return params;
+  }
+
+  private void restoreOptimizer(AdamW adam, List<Member> members, int step, NDManager manager)
+      throws IOException {
+    List<NDList> firsts = new ArrayList<>();
+    List<NDList> seconds = new ArrayList<>();
+    int optimizerSteps = -1;
+    for (Member m : members) {
+      RunStore.Loaded loaded = store.load(m.spec.runId(), step, manager);
+      NDList first = new NDList();
+      NDList second = new NDList();
+      for (NDArray t : loaded.optimizer()) {
+        String name = t.getName();
+        NDArray renamed = t.duplicate();
+        renamed.setName(name.substring(2));
+        (name.startsWith("m.") ? first : second).add(renamed);
+      }
+      firsts.add(first);
+      seconds.add(second);
+      optimizerSteps = loaded.meta().optimizerSteps();
+    }
+    adam.restore(
+        ParameterSet.stack(firsts, manager).asMap(),
+        ParameterSet.stack(seconds, manager).asMap(),
+        optimizerSteps);
+  }
+
+  private void checkpoint(
+      ParameterSet params, AdamW adam, List<Member> members, int step, NDManager manager)
+      throws IOException {
+    ParameterSet m1 = new ParameterSet(prefixed(adam.firstMoments(), "m."));
+    ParameterSet m2 = new ParameterSet(prefixed(adam.secondMoments(), "v."));
+    for (int k = 0; k < members.size(); k++) {
+      Member member = members.get(k);
+      if (member.failure != null) {
+        continue;
+      }
+      try (NDManager host = NDManager.newBaseManager(Device.cpu())) {
+        NDList p = params.member(k, host);
+        NDList optimizer = m1.member(k, host);
+        optimizer.addAll(m2.member(k, host));
+        Map<String, Object> config = new HashMap<>();
+        Object runConfig = configForCheckpoints.get(member.spec.runId());
+        if (runConfig != null) {
+          config.put("run", runConfig);
+        }
+        store.save(
+            new Checkpoint(member.spec.runId(), step, adam.step(), Map.of(),
+                List.copyOf(member.metrics), List.copyOf(member.evals), config),
+            p, optimizer);
+      }
+    }
+  }
+
+  private static Map<String, NDArray> prefixed(Map<String, NDArray> tensors, String prefix) {
+    Map<String, NDArray> out = new LinkedHashMap<>();
+    tensors.forEach((name, t) -> out.put(prefix + name, t));
+    return out;
+  }
+}

@@ -1,0 +1,142 @@
+package io.mechsweep.training.checkpoint;
+
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mechsweep.training.eval.RunOutcome;
+import io.mechsweep.training.model.ParameterSet;
+import java.io.IOException;
+import java.io.Serializable;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * Where runs keep their state under the study root:
+ *
+ * <pre>
+ * checkpoints/&lt;run_id&gt;/step-&lt;N&gt;/params.npz, optimizer.npz, state.json
+ * results/&lt;run_id&gt;.json     the finished (or failed) run's outcome
+ * </pre>
+ *
+ * A checkpoint directory is complete once its {@code state.json} exists: the tensors are
+ * written first, the metadata last.
+ */
+public final class RunStore implements Serializable {
+  public static final String PARAMS = "params.npz";
+  public static final String OPTIMIZER = "optimizer.npz";
+  public static final String STATE = "state.json";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final String root;
+  private final HadoopFiles files;
+
+  public RunStore(String root, HadoopFiles files) {
+    this.root = root;
+    this.files = files;
+  }
+
+  public String root() {
+    return root;
+  }
+
+  public Path checkpointDir(String runId, int step) {
+    return new Path(new Path(new Path(root, "checkpoints"), runId), String.format("step-%08d", step));
+  }
+
+  public Path resultPath(String runId) {
+    return new Path(new Path(root, "results"), runId + ".json");
+  }
+
+  /** One member's checkpoint: tensors first, then the metadata that marks it complete. */
+  public void save(Checkpoint meta, NDList params, NDList optimizer) throws IOException {
+    Path dir = checkpointDir(meta.runId(), meta.step());
+    byte[] p = ParameterSet.encode(params);
+    byte[] o = ParameterSet.encode(optimizer);
+    files.writeAtomically(new Path(dir, PARAMS), p);
+    files.writeAtomically(new Path(dir, OPTIMIZER), o);
+    Map<String, String> sha = new LinkedHashMap<>();
+    sha.put(PARAMS, sha256(p));
+    sha.put(OPTIMIZER, sha256(o));
+    Checkpoint complete =
+        new Checkpoint(meta.runId(), meta.step(), meta.optimizerSteps(), sha, meta.metrics(),
+            meta.evals(), meta.config());
+    files.writeAtomically(new Path(dir, STATE), JSON.writeValueAsBytes(complete));
+  }
+
+  /** Steps with a complete checkpoint, ascending. */
+  public List<Integer> completedSteps(String runId) throws IOException {
+    Path dir = new Path(new Path(root, "checkpoints"), runId);
+    FileSystem fs = files.fs(dir);
+    List<Integer> steps = new ArrayList<>();
+    if (!fs.exists(dir)) {
+      return steps;
+    }
+    for (FileStatus status : fs.listStatus(dir)) {
+      String name = status.getPath().getName();
+      if (status.isDirectory() && name.matches("step-\\d+") && fs.exists(new Path(status.getPath(), STATE))) {
+        steps.add(Integer.parseInt(name.substring(5)));
+      }
+    }
+    steps.sort(Integer::compare);
+    return steps;
+  }
+
+  public Checkpoint readMeta(String runId, int step) throws IOException {
+    return JSON.readValue(files.read(new Path(checkpointDir(runId, step), STATE)), Checkpoint.class);
+  }
+
+  /** A loaded member checkpoint; tensors verified against the recorded checksums. */
+  public record Loaded(Checkpoint meta, NDList params, NDList optimizer) {}
+
+  public Loaded load(String runId, int step, NDManager manager) throws IOException {
+    Path dir = checkpointDir(runId, step);
+    Checkpoint meta = readMeta(runId, step);
+    byte[] p = verified(dir, PARAMS, meta);
+    byte[] o = verified(dir, OPTIMIZER, meta);
+    return new Loaded(meta, ParameterSet.decode(p, manager), ParameterSet.decode(o, manager));
+  }
+
+  private byte[] verified(Path dir, String name, Checkpoint meta) throws IOException {
+    byte[] bytes = files.read(new Path(dir, name));
+    String expected = meta.sha256().get(name);
+    if (!sha256(bytes).equals(expected)) {
+      throw new IOException(
+          "checkpoint " + dir + " is corrupt: " + name + " does not match its recorded SHA-256");
+    }
+    return bytes;
+  }
+
+  public void saveResult(RunOutcome outcome) throws IOException {
+    files.writeAtomically(resultPath(outcome.runId()), JSON.writeValueAsBytes(outcome));
+  }
+
+  public Optional<RunOutcome> result(String runId) throws IOException {
+    Path path = resultPath(runId);
+    if (!files.exists(path)) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(JSON.readValue(files.read(path), RunOutcome.class));
+    } catch (IOException e) {
+      throw new IOException("result file " + path + " is unreadable (" + e.getMessage()
+          + "); delete it to retrain the run", e);
+    }
+  }
+
+  static String sha256(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,33 @@
+package io.mechsweep.training.eval;
+
+import java.io.Serializable;
+import java.util.List;
+
+/**
+ * Everything a finished (or failed) run produced; the study tables are built from these.
+ *
+ * @param status {@link #FINISHED} or {@link #FAILED}
+ * @param reason why a failed run failed; null when it finished
+ * @param resumedFromStep the checkpoint this attempt started from (0 = from scratch)
+ */
+public record RunOutcome(
+    String runId,
+    String status,
+    String reason,
+    int finalStep,
+    double finalLoss,
+    int resumedFromStep,
+    double trainSeconds,
+    double msPerStep,
+    String device,
+    int packSize,
+    List<MetricRow> metrics,
+    List<EvalRow> evals)
+    implements Serializable {
+  public static final String FINISHED = "finished";
+  public static final String FAILED = "failed";
+
+  public boolean finished() {
+    return FINISHED.equals(status);
+  }
+}

@@ -1,0 +1,175 @@
+package io.mechsweep.training.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.nn.Activation;
+import ai.djl.pytorch.jni.JniUtils;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A pack of K transformers of one {@link ModelConfig} evaluated as one batched model.
+ *
+ * <p>Shapes: K pack members, B sequences, T positions, d model width, H heads. Linear layers
+ * run on {@code (K, B·T, d)} so each is one batched GEMM per member. Only the last position is
+ * read by the loss, so the last block computes its queries and MLP at that position only.
+ */
+public final class PackedTransformer {
+  private static final float LN_EPS = 1e-5f;
+
+  private final ModelConfig config;
+  private final ParameterSet params;
+
+  public PackedTransformer(ModelConfig config, ParameterSet params) {
+    this.config = config;
+    this.params = params;
+  }
+
+  public ModelConfig config() {
+    return config;
+  }
+
+  public ParameterSet params() {
+    return params;
+  }
+
+  /**
+   * Activations recorded during a forward pass, addressed by name: {@code blocks.L.attn.pattern}
+   * {@code (K,B,H,Tq,T)}, {@code blocks.L.attn.out} {@code (K,B,Tq,d)} (after W_O, before the
+   * residual), {@code blocks.L.resid_post} {@code (K,B,Tq,d)}.
+   */
+  public record Output(NDArray logits, Map<String, NDArray> trace) {}
+
+  /** Logits at the last position, {@code (K, B, V)}; tokens are {@code (K, B, T)} int64. */
+  public NDArray logits(NDArray tokens) {
+    return forward(tokens, true, false).logits();
+  }
+
+  /**
+   * @param lastOnly compute the last block at the final position only (enough for the loss)
+   * @param trace whether to record attention patterns and block outputs
+   */
+  public Output forward(NDArray tokens, boolean lastOnly, boolean trace) {
+    Shape s = tokens.getShape();
+    long k = s.get(0);
+    long b = s.get(1);
+    long t = s.get(2);
+    if (t != config.seqLen()) {
+      throw new IllegalArgumentException("sequence length " + t + " != model's " + config.seqLen());
+    }
+    Map<String, NDArray> recorded = trace ? new LinkedHashMap<>() : null;
+    int d = config.dModel();
+
+    // Token embedding: flatten the K tables to (K·V, d) and offset member k's ids by k·V.
+    NDArray table = params.get("embed.tok").reshape(k * config.vocabSize(), d);
+    NDArray offsets =
+        tokens
+            .getManager()
+            .arange(0, (int) k * config.vocabSize(), config.vocabSize(), DataType.INT64)
+            .reshape(k, 1, 1);
+    NDArray ids = tokens.add(offsets);
+    NDArray x = JniUtils.embedding((PtNDArray) ids, (PtNDArray) table, false); // (K,B,T,d)
+    x = x.add(params.get("embed.pos").reshape(k, 1, t, d)).reshape(k, b * t, d); // (K,B·T,d)
+
+    long tq = t;
+    for (int l = 0; l < config.depth(); l++) {
+      String p = "blocks." + l + ".";
+      boolean last = lastOnly && l == config.depth() - 1;
+      NDArray attnIn = config.norm() == NormPlacement.PRE ? norm(x, p + "ln_attn") : x;
+      NDArray queryIn = attnIn;
+      NDArray residual = x;
+      if (last) {
+        queryIn = lastPosition(attnIn, k, b, tq, d);
+        residual = lastPosition(x, k, b, tq, d);
+      }
+      long outT = last ? 1 : tq;
+      NDArray attnOut = attention(queryIn, attnIn, k, b, outT, tq, p, recorded); // (K,B·Tq,d)
+      if (recorded != null) {
+        recorded.put(p + "attn.out", attnOut.reshape(k, b, outT, d));
+      }
+      x = residual.add(attnOut);
+      if (config.norm() == NormPlacement.POST) {
+        x = norm(x, p + "ln_attn");
+      }
+      if (config.hasMlp(l)) {
+        NDArray mlpIn = config.norm() == NormPlacement.PRE ? norm(x, p + "ln_mlp") : x;
+        NDArray hidden = Activation.relu(mlpIn.matMul(params.get(p + "mlp.w1")));
+        x = x.add(hidden.matMul(params.get(p + "mlp.w2")));
+        if (config.norm() == NormPlacement.POST) {
+          x = norm(x, p + "ln_mlp");
+        }
+      }
+      tq = outT;
+      if (recorded != null) {
+        recorded.put(p + "resid_post", x.reshape(k, b, tq, d));
+      }
+    }
+    if (config.norm() == NormPlacement.PRE) {
+      x = norm(x, "ln_final");
+    }
+    NDArray lastX = tq == 1 ? x : lastPosition(x, k, b, tq, d); // (K,B,d)
+    NDArray logits = lastX.matMul(params.get("unembed.w"));
+    if (config.outputBias()) {
+      logits = logits.add(params.get("unembed.b"));
+    }
+    return new Output(logits, recorded == null ? Map.of() : recorded);
+  }
+
+  /** (K, B·T, d) → (K, B, d) at position T-1. */
+  private static NDArray lastPosition(NDArray x, long k, long b, long t, long d) {
+    return x.reshape(k, b, t, d).get(":, :, -1, :");
+  }
+
+  /**
+   * Multi-head attention. {@code q} is {@code (K, B·Tq, d)}, {@code kv} is {@code (K, B·T, d)};
+   * returns {@code (K, B·Tq, d)} after W_O. Records the pattern into {@code rec} unless null.
+   */
+  private NDArray attention(
+      NDArray q, NDArray kv, long k, long b, long tq, long t, String p, Map<String, NDArray> rec) {
+    int h = config.heads();
+    int dk = config.dK();
+    // (K, B·T, H·dk) → (K, B, H, T, dk)
+    NDArray queries = heads(q.matMul(params.get(p + "attn.q")), k, b, tq, h, dk);
+    NDArray keys = heads(kv.matMul(params.get(p + "attn.k")), k, b, t, h, dk);
+    NDArray values = heads(kv.matMul(params.get(p + "attn.v")), k, b, t, h, dk);
+    NDArray scores = queries.matMul(keys.transpose(0, 1, 2, 4, 3)).div(Math.sqrt(dk)); // (K,B,H,Tq,T)
+    if (config.causal() && tq > 1) {
+      scores = scores.add(causalMask(scores.getManager(), tq, t));
+    }
+    NDArray pattern = scores.softmax(-1);
+    if (rec != null) {
+      rec.put(p + "attn.pattern", pattern);
+    }
+    NDArray mixed = pattern.matMul(values); // (K,B,H,Tq,dk)
+    NDArray merged = mixed.transpose(0, 1, 3, 2, 4).reshape(k, b * tq, (long) h * dk);
+    return merged.matMul(params.get(p + "attn.o"));
+  }
+
+  private static NDArray heads(NDArray x, long k, long b, long t, int h, int dk) {
+    return x.reshape(k, b, t, h, dk).transpose(0, 1, 3, 2, 4);
+  }
+
+  /** −∞ above the diagonal: query i sees keys 0..i (queries are the last tq positions). */
+  static NDArray causalMask(NDManager manager, long tq, long t) {
+    float[] mask = new float[(int) (tq * t)];
+    for (int i = 0; i < tq; i++) {
+      long queryPos = t - tq + i;
+      for (int j = 0; j < t; j++) {
+        mask[(int) (i * t + j)] = j > queryPos ? Float.NEGATIVE_INFINITY : 0f;
+      }
+    }
+    return manager.create(mask, new Shape(tq, t));
+  }
+
+  /** LayerNorm over the last axis with per-member gain and bias {@code (K,1,d)}. */
+  private NDArray norm(NDArray x, String name) {
+    NDArray mean = x.mean(new int[] {-1}, true);
+    NDArray centered = x.sub(mean);
+    NDArray var = centered.square().mean(new int[] {-1}, true);
+    NDArray normed = centered.div(var.add(LN_EPS).sqrt());
+    return normed.mul(params.get(name + ".g")).add(params.get(name + ".b"));
+  }
+}

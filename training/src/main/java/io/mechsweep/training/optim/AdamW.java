@@ -1,0 +1,102 @@
+package io.mechsweep.training.optim;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import io.mechsweep.training.model.ParameterSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * AdamW with per-member learning rate and weight decay, written on NDArrays so its state
+ * (first and second moments, step count) can be checkpointed and resumed exactly.
+ *
+ * <p>Same arithmetic as {@code torch.optim.AdamW}: decoupled decay {@code p ← p(1 − lr·wd)},
+ * then {@code p ← p − lr/(1−β1ᵗ) · m / (√v/√(1−β2ᵗ) + ε)}.
+ */
+public final class AdamW {
+  private final double beta1;
+  private final double beta2;
+  private final double eps;
+  private final Map<String, NDArray> m = new LinkedHashMap<>();
+  private final Map<String, NDArray> v = new LinkedHashMap<>();
+  private int step;
+
+  public AdamW(ParameterSet params, double beta1, double beta2, double eps) {
+    this.beta1 = beta1;
+    this.beta2 = beta2;
+    this.eps = eps;
+    params.asMap().forEach(
+        (name, p) -> {
+          m.put(name, p.zerosLike());
+          v.put(name, p.zerosLike());
+        });
+  }
+
+  /** Updates done so far (the bias-correction exponent of the next update minus one). */
+  public int step() {
+    return step;
+  }
+
+  /**
+   * One update with the gradients currently attached to the parameters. Runs with gradient
+   * recording off; {@code lr} and {@code weightDecay} hold one value per member.
+   */
+  public void update(ParameterSet params, Map<String, NDArray> grads, float[] lr, float[] weightDecay) {
+    step++;
+    double bc1 = 1 - Math.pow(beta1, step);
+    double bc2Sqrt = Math.sqrt(1 - Math.pow(beta2, step));
+    NDManager manager = params.asMap().values().iterator().next().getManager();
+    int k = lr.length;
+    float[] decay = new float[k];
+    float[] stepSize = new float[k];
+    for (int i = 0; i < k; i++) {
+      decay[i] = (float) (1 - (double) lr[i] * weightDecay[i]);
+      stepSize[i] = (float) (lr[i] / bc1);
+    }
+    try (NDArray decayK = manager.create(decay, new Shape(k, 1, 1));
+        NDArray stepK = manager.create(stepSize, new Shape(k, 1, 1))) {
+      for (Map.Entry<String, NDArray> e : params.asMap().entrySet()) {
+        String name = e.getKey();
+        NDArray p = e.getValue();
+        NDArray g = grads.get(name);
+        NDArray mi = m.get(name);
+        NDArray vi = v.get(name);
+        mi.muli(beta1).addi(g.mul(1 - beta1));
+        vi.muli(beta2).addi(g.square().muli(1 - beta2));
+        NDArray denom = vi.sqrt().divi(bc2Sqrt).addi(eps);
+        p.muli(decayK);
+        p.subi(mi.div(denom).muli(stepK));
+      }
+    }
+  }
+
+  /** Moments as named tensors {@code m.<param>}, {@code v.<param>} for one member or all. */
+  public NDList state() {
+    NDList out = new NDList();
+    m.forEach((name, t) -> out.add(named(t, "m." + name)));
+    v.forEach((name, t) -> out.add(named(t, "v." + name)));
+    return out;
+  }
+
+  public Map<String, NDArray> firstMoments() {
+    return m;
+  }
+
+  public Map<String, NDArray> secondMoments() {
+    return v;
+  }
+
+  /** Restores moments (pack-shaped, copied in place) and the step count. */
+  public void restore(Map<String, NDArray> firstMoments, Map<String, NDArray> secondMoments, int steps) {
+    m.forEach((name, t) -> t.set(firstMoments.get(name).toFloatArray()));
+    v.forEach((name, t) -> t.set(secondMoments.get(name).toFloatArray()));
+    this.step = steps;
+  }
+
+  private static NDArray named(NDArray t, String name) {
+    t.setName(name);
+    return t;
+  }
+}
