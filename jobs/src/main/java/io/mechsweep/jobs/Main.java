@@ -28,7 +28,7 @@ import picocli.CommandLine.Parameters;
       "",
       "Start with:  bin/mechsweep study conf/studies/anchor-quickstart.yaml",
     },
-    subcommands = {Main.Generate.class, Main.Train.class, Main.Study.class, Main.Sql.class},
+    subcommands = {Main.Generate.class, Main.Train.class, Main.Study.class, Main.Sql.class, Bench.class},
     footer = {
       "",
       "Spark settings come from spark-submit (--master, --conf …); without it mechsweep runs in",

@@ -28,6 +28,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Trains one pack: K runs of equal shapes as one batched model, with last-position
@@ -38,6 +40,10 @@ import java.util.TreeSet;
  * never escapes, so one bad pack cannot take a study down.
  */
 public final class PackTrainer {
+  private static final Logger LOG = LoggerFactory.getLogger(PackTrainer.class);
+  /** Steps left out of ms/step: the first ones pay for allocation and JIT warm-up. */
+  static final int UNTIMED_STEPS = 3;
+
   private final PackSpec pack;
   private final TaskData data;
   private final RunStore store;
@@ -82,6 +88,8 @@ public final class PackTrainer {
       members.add(new Member(m, new BatchSampler(m.seed(), data.train().rows(), pack.train().batchSize())));
     }
     long start = System.nanoTime();
+    long stepNanos = 0;
+    int timedSteps = 0;
     int startStep = 0;
     int step = 0;
     try (NDManager manager = NDManager.newBaseManager(device)) {
@@ -90,9 +98,9 @@ public final class PackTrainer {
       AdamW adam;
       TrainConfig tc = pack.train();
       if (startStep > 0) {
-        params = loadParams(members, startStep, manager);
-        adam = new AdamW(params, tc.beta1(), tc.beta2(), tc.eps());
-        restoreOptimizer(adam, members, startStep, manager);
+        Resumed resumed = resume(members, startStep, manager);
+        params = resumed.params();
+        adam = resumed.adam();
       } else {
         double[] gammas = pack.members().stream().mapToDouble(MemberSpec::gamma).toArray();
         long[] seeds = pack.members().stream().mapToLong(MemberSpec::seed).toArray();
@@ -105,10 +113,16 @@ public final class PackTrainer {
         evaluate(model, members, 0, manager);
       }
       while (step < tc.steps() && members.stream().anyMatch(m -> m.failure == null)) {
+        long t0 = System.nanoTime();
         trainStep(model, adam, members, step, manager);
+        if (step - startStep >= UNTIMED_STEPS) {
+          stepNanos += System.nanoTime() - t0;
+          timedSteps++;
+        }
         step++;
         if (tc.isEvalStep(step)) {
           evaluate(model, members, step, manager);
+          logProgress(members, step, timedSteps == 0 ? Double.NaN : stepNanos / 1e6 / timedSteps);
         }
         if (store != null && tc.isCheckpointStep(step)) {
           checkpoint(params, adam, members, step, manager);
@@ -123,7 +137,7 @@ public final class PackTrainer {
       }
     }
     double seconds = (System.nanoTime() - start) / 1e9;
-    int stepsRun = Math.max(1, step - startStep);
+    double msPerStep = timedSteps == 0 ? Double.NaN : stepNanos / 1e6 / timedSteps;
     List<RunOutcome> outcomes = new ArrayList<>();
     for (Member m : members) {
       RunOutcome outcome =
@@ -135,7 +149,7 @@ public final class PackTrainer {
               m.lastLoss,
               startStep,
               seconds,
-              1000.0 * seconds / stepsRun,
+              msPerStep,
               device.toString(),
               pack.size(),
               List.copyOf(m.metrics),
@@ -178,8 +192,8 @@ public final class PackTrainer {
     }
     ParameterSet params = model.params();
     try (NDScope scope = new NDScope()) {
-      NDArray input = manager.create(tokens, new Shape(k, b, t));
-      NDArray labels = manager.create(targets, new Shape(k, b, 1));
+      NDArray input = Tensors.of(manager, tokens, new Shape(k, b, t));
+      NDArray labels = Tensors.of(manager, targets, new Shape(k, b, 1));
       Autograd.record(true);
       NDArray logits = model.logits(input); // (K,B,V)
       NDArray nll = logits.logSoftmax(-1).gather(labels, 2).neg(); // (K,B,1)
@@ -192,7 +206,7 @@ public final class PackTrainer {
       Autograd.zeroGradients(params);
       int done = step + 1;
       if (pack.train().isLogStep(done)) {
-        float[] losses = lossPerMember.toFloatArray();
+        float[] losses = Tensors.floats(lossPerMember);
         for (int m = 0; m < k; m++) {
           Member member = members.get(m);
           if (member.failure != null) {
@@ -223,6 +237,16 @@ public final class PackTrainer {
     }
   }
 
+  private void logProgress(List<Member> members, int step, double msPerStep) {
+    StringBuilder line = new StringBuilder();
+    for (Member m : members) {
+      line.append(String.format(java.util.Locale.ROOT, " %s:%s", m.spec.runId(),
+          m.failure != null ? "failed" : String.format(java.util.Locale.ROOT, "%.3f", m.lastLoss)));
+    }
+    LOG.info(String.format(java.util.Locale.ROOT, "pack %s step %d/%d (%.0f ms/step) loss%s",
+        pack.packId(), step, pack.train().steps(), msPerStep, line));
+  }
+
   /** The latest step at which every member has a complete checkpoint (0 = none). */
   private int resumableStep() throws IOException {
     if (store == null) {
@@ -241,45 +265,42 @@ public final class PackTrainer {
     return common == null || common.isEmpty() ? 0 : ((TreeSet<Integer>) common).last();
   }
 
-  private ParameterSet loadParams(List<Member> members, int step, NDManager manager) throws IOException {
-    List<NDList> perMember = new ArrayList<>();
+  /** Parameters and optimizer state of every member at {@code step}, stacked into a pack. */
+  private record Resumed(ParameterSet params, AdamW adam) {}
+
+  private Resumed resume(List<Member> members, int step, NDManager manager) throws IOException {
+    List<NDList> params = new ArrayList<>();
+    List<NDList> firstMoments = new ArrayList<>();
+    List<NDList> secondMoments = new ArrayList<>();
+    int optimizerSteps = -1;
     for (Member m : members) {
       RunStore.Loaded loaded = store.load(m.spec.runId(), step, manager);
-      perMember.add(loaded.params());
+      params.add(loaded.params());
+      NDList first = new NDList();
+      NDList second = new NDList();
+      for (NDArray t : loaded.optimizer()) {
+        String name = t.getName(); // "m.<param>" or "v.<param>"
+        t.setName(name.substring(2));
+        (name.startsWith("m.") ? first : second).add(t);
+      }
+      firstMoments.add(first);
+      secondMoments.add(second);
+      optimizerSteps = loaded.meta().optimizerSteps();
       m.metrics.addAll(loaded.meta().metrics());
       m.evals.addAll(loaded.meta().evals());
       if (!m.metrics.isEmpty()) {
         m.lastLoss = m.metrics.get(m.metrics.size() - 1).loss();
       }
     }
-    ParameterSet params = ParameterSet.stack(perMember, manager);
-    params.asMap().values().forEach(p -> p.setRequiresGradient(true));
-    return params;
-  }
-
-  private void restoreOptimizer(AdamW adam, List<Member> members, int step, NDManager manager)
-      throws IOException {
-    List<NDList> firsts = new ArrayList<>();
-    List<NDList> seconds = new ArrayList<>();
-    int optimizerSteps = -1;
-    for (Member m : members) {
-      RunStore.Loaded loaded = store.load(m.spec.runId(), step, manager);
-      NDList first = new NDList();
-      NDList second = new NDList();
-      for (NDArray t : loaded.optimizer()) {
-        String name = t.getName();
-        NDArray renamed = t.duplicate();
-        renamed.setName(name.substring(2));
-        (name.startsWith("m.") ? first : second).add(renamed);
-      }
-      firsts.add(first);
-      seconds.add(second);
-      optimizerSteps = loaded.meta().optimizerSteps();
-    }
+    ParameterSet stacked = ParameterSet.stack(params, manager);
+    stacked.asMap().values().forEach(p -> p.setRequiresGradient(true));
+    TrainConfig tc = pack.train();
+    AdamW adam = new AdamW(stacked, tc.beta1(), tc.beta2(), tc.eps());
     adam.restore(
-        ParameterSet.stack(firsts, manager).asMap(),
-        ParameterSet.stack(seconds, manager).asMap(),
+        ParameterSet.stack(firstMoments, manager).asMap(),
+        ParameterSet.stack(secondMoments, manager).asMap(),
         optimizerSteps);
+    return new Resumed(stacked, adam);
   }
 
   private void checkpoint(

@@ -12,6 +12,7 @@ public final class TorchRuntime {
     if (System.getProperty("ai.djl.offline") == null) {
       System.setProperty("ai.djl.offline", "true"); // never download at run time
     }
+    FlushDenormals.enableOnThisThread(); // before libtorch creates this thread's OpenMP workers
     Engine engine = Engine.getEngine("PyTorch");
     if (cpuThreads > 0 && JniUtils.getNumThreads() != cpuThreads) {
       JniUtils.setNumThreads(cpuThreads);

@@ -59,9 +59,11 @@ public final class TrainingStage {
       // parallelize with one slice per pack puts exactly one pack in each partition.
       JavaRDD<PackSpec> rdd = jsc.parallelize(packs, packs.size());
       Dataset<PackSpec> packSet = spark.createDataset(rdd.rdd(), Encoders.javaSerialization(PackSpec.class));
+      int threads = cpuThreadsPerTask(spark, packs.size());
+      out.printf("training: %d CPU thread(s) per pack when no GPU is assigned%n", threads);
       List<RunOutcome> trained =
           packSet
-              .mapPartitions(trainPacks(broadcast, store, configs), Encoders.javaSerialization(RunOutcome.class))
+              .mapPartitions(trainPacks(broadcast, store, configs, threads), Encoders.javaSerialization(RunOutcome.class))
               .collectAsList();
       trained.forEach(o -> done.put(o.runId(), o));
     }
@@ -72,11 +74,28 @@ public final class TrainingStage {
     return ordered;
   }
 
+  /**
+   * libtorch's CPU threads per training task: {@code spark.task.cpus} when set; in local mode
+   * otherwise the machine's cores shared among the packs that run at once, so one big pack
+   * still uses every core.
+   */
+  static int cpuThreadsPerTask(SparkSession spark, int packs) {
+    org.apache.spark.SparkConf conf = spark.sparkContext().getConf();
+    if (conf.contains("spark.task.cpus")) {
+      return conf.getInt("spark.task.cpus", 1);
+    }
+    if (spark.sparkContext().isLocal()) {
+      int cores = spark.sparkContext().defaultParallelism();
+      return Math.max(1, cores / Math.max(1, Math.min(cores, packs)));
+    }
+    return 1;
+  }
+
   private static MapPartitionsFunction<PackSpec, RunOutcome> trainPacks(
-      Broadcast<TaskData> data, RunStore store, Map<String, Object> configs) {
+      Broadcast<TaskData> data, RunStore store, Map<String, Object> configs, int cpuThreads) {
     return packs -> {
       Device device = assignedDevice();
-      TorchRuntime.init(Device.Type.CPU.equals(device.getDeviceType()) ? Math.max(1, TaskContext.get().cpus()) : 0);
+      TorchRuntime.init(Device.Type.CPU.equals(device.getDeviceType()) ? cpuThreads : 0);
       List<RunOutcome> outcomes = new ArrayList<>();
       Iterator<PackSpec> it = packs;
       while (it.hasNext()) {

@@ -106,7 +106,12 @@ public final class RunStore implements Serializable {
   }
 
   private byte[] verified(Path dir, String name, Checkpoint meta) throws IOException {
-    byte[] bytes = files.read(new Path(dir, name));
+    byte[] bytes;
+    try {
+      bytes = files.read(new Path(dir, name));
+    } catch (org.apache.hadoop.fs.ChecksumException e) { // the file system's own checksum caught it
+      throw new IOException("checkpoint " + dir + " is corrupt: " + name + ": " + e.getMessage(), e);
+    }
     String expected = meta.sha256().get(name);
     if (!sha256(bytes).equals(expected)) {
       throw new IOException(

@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import io.mechsweep.datagen.EvalSet;
 import io.mechsweep.datagen.TokenTable;
 import io.mechsweep.training.Autograd;
+import io.mechsweep.training.Tensors;
 import io.mechsweep.training.model.PackedTransformer;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,8 +35,8 @@ public final class Evaluator {
         }
       }
       try (NDScope scope = new NDScope()) {
-        NDArray input = manager.create(tokens, new Shape(k, n, t));
-        long[] argmax = model.logits(input).argMax(-1).toLongArray(); // (K, n)
+        NDArray input = Tensors.of(manager, tokens, new Shape(k, n, t));
+        long[] argmax = Tensors.longs(model.logits(input).argMax(-1)); // (K, n)
         for (int m = 0; m < k; m++) {
           for (int i = 0; i < n; i++) {
             predictions[m][start + i] = (int) argmax[m * n + i];

@@ -9,6 +9,9 @@ import java.util.List;
  * @param status {@link #FINISHED} or {@link #FAILED}
  * @param reason why a failed run failed; null when it finished
  * @param resumedFromStep the checkpoint this attempt started from (0 = from scratch)
+ * @param trainSeconds wall time of this attempt, evaluation and checkpoints included
+ * @param msPerStep mean wall time of one training step of the pack (K runs at once), without
+ *     evaluation and checkpoints and without the first few steps
  */
 public record RunOutcome(
     String runId,

@@ -2,6 +2,7 @@ package io.mechsweep.training.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import io.mechsweep.training.Tensors;
 import ai.djl.ndarray.types.Shape;
 import io.mechsweep.datagen.RowRandom;
 import java.util.LinkedHashMap;
@@ -71,7 +72,7 @@ public final class GammaInitializer {
         }
         System.arraycopy(values, 0, all, m * size, size);
       }
-      NDArray t = manager.create(all, new Shape(k, e.rows(), e.cols()));
+      NDArray t = Tensors.of(manager, all, new Shape(k, e.rows(), e.cols()));
       t.setName(e.name());
       t.setRequiresGradient(true);
       tensors.put(e.name(), t);

@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.nn.Activation;
 import ai.djl.pytorch.jni.JniUtils;
+import io.mechsweep.training.Tensors;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -19,6 +20,11 @@ import java.util.Map;
  */
 public final class PackedTransformer {
   private static final float LN_EPS = 1e-5f;
+  /**
+   * Score added at masked positions. Finite on purpose: with −∞ some processes here got NaN
+   * gradients in the masked layer from the first step (exp underflows to exactly 0 either way).
+   */
+  static final float MASKED = -1e9f;
 
   private final ModelConfig config;
   private final ParameterSet params;
@@ -152,16 +158,16 @@ public final class PackedTransformer {
     return x.reshape(k, b, t, h, dk).transpose(0, 1, 3, 2, 4);
   }
 
-  /** −∞ above the diagonal: query i sees keys 0..i (queries are the last tq positions). */
+  /** {@link #MASKED} above the diagonal: query i sees keys 0..i (queries are the last tq positions). */
   static NDArray causalMask(NDManager manager, long tq, long t) {
     float[] mask = new float[(int) (tq * t)];
     for (int i = 0; i < tq; i++) {
       long queryPos = t - tq + i;
       for (int j = 0; j < t; j++) {
-        mask[(int) (i * t + j)] = j > queryPos ? Float.NEGATIVE_INFINITY : 0f;
+        mask[(int) (i * t + j)] = j > queryPos ? MASKED : 0f;
       }
     }
-    return manager.create(mask, new Shape(tq, t));
+    return Tensors.of(manager, mask, new Shape(tq, t));
   }
 
   /** LayerNorm over the last axis with per-member gain and bias {@code (K,1,d)}. */

@@ -3,6 +3,7 @@ package io.mechsweep.training.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import io.mechsweep.training.Tensors;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -56,7 +57,7 @@ public final class ParameterSet {
     tensors.forEach(
         (name, t) -> {
           NDArray slice = t.get(k + ":" + (k + 1)).toDevice(manager.getDevice(), true);
-          NDArray copy = manager.create(slice.toFloatArray(), slice.getShape());
+          NDArray copy = Tensors.of(manager, Tensors.floats(slice), slice.getShape());
           copy.setName(name);
           out.add(copy);
           slice.close();

@@ -1,9 +1,9 @@
 package io.mechsweep.training.optim;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import io.mechsweep.training.Tensors;
 import io.mechsweep.training.model.ParameterSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -55,8 +55,8 @@ public final class AdamW {
       decay[i] = (float) (1 - (double) lr[i] * weightDecay[i]);
       stepSize[i] = (float) (lr[i] / bc1);
     }
-    try (NDArray decayK = manager.create(decay, new Shape(k, 1, 1));
-        NDArray stepK = manager.create(stepSize, new Shape(k, 1, 1))) {
+    try (NDArray decayK = Tensors.of(manager, decay, new Shape(k, 1, 1));
+        NDArray stepK = Tensors.of(manager, stepSize, new Shape(k, 1, 1))) {
       for (Map.Entry<String, NDArray> e : params.asMap().entrySet()) {
         String name = e.getKey();
         NDArray p = e.getValue();
@@ -72,14 +72,6 @@ public final class AdamW {
     }
   }
 
-  /** Moments as named tensors {@code m.<param>}, {@code v.<param>} for one member or all. */
-  public NDList state() {
-    NDList out = new NDList();
-    m.forEach((name, t) -> out.add(named(t, "m." + name)));
-    v.forEach((name, t) -> out.add(named(t, "v." + name)));
-    return out;
-  }
-
   public Map<String, NDArray> firstMoments() {
     return m;
   }
@@ -90,13 +82,8 @@ public final class AdamW {
 
   /** Restores moments (pack-shaped, copied in place) and the step count. */
   public void restore(Map<String, NDArray> firstMoments, Map<String, NDArray> secondMoments, int steps) {
-    m.forEach((name, t) -> t.set(firstMoments.get(name).toFloatArray()));
-    v.forEach((name, t) -> t.set(secondMoments.get(name).toFloatArray()));
+    m.forEach((name, t) -> t.set(Tensors.floats(firstMoments.get(name))));
+    v.forEach((name, t) -> t.set(Tensors.floats(secondMoments.get(name))));
     this.step = steps;
-  }
-
-  private static NDArray named(NDArray t, String name) {
-    t.setName(name);
-    return t;
   }
 }

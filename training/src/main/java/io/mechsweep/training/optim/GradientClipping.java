@@ -2,6 +2,7 @@ package io.mechsweep.training.optim;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
+import io.mechsweep.training.Tensors;
 import java.util.Map;
 
 /** Per-member gradient-norm clipping, as {@code torch.nn.utils.clip_grad_norm_} per run. */
@@ -20,7 +21,7 @@ public final class GradientClipping {
       sumSq = sumSq == null ? s : sumSq.add(s);
     }
     NDArray norms = sumSq.sqrt();
-    float[] before = norms.toFloatArray();
+    float[] before = Tensors.floats(norms);
     if (maxNorm > 0) {
       // torch: coef = max_norm / (norm + 1e-6), clamped to at most 1.
       NDArray coef = norms.add(1e-6).pow(-1).mul(maxNorm).minimum(1f).reshape(new Shape(packSize, 1, 1));

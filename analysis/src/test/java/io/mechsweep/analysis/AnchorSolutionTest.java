@@ -1,0 +1,61 @@
+package io.mechsweep.analysis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import io.mechsweep.training.eval.EvalRow;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class AnchorSolutionTest {
+  private static List<EvalRow> evals(double seen, double inferential, double symmetric) {
+    return List.of(
+        new EvalRow("r", 100, "seen_heldout_keys", "accuracy", "all", seen, 1000),
+        new EvalRow("r", 100, "unseen_pair", "accuracy", "all", inferential, 500),
+        new EvalRow("r", 100, "unseen_pair", "symmetric_accuracy", "all", symmetric, 500),
+        new EvalRow("r", 50, "seen_heldout_keys", "accuracy", "all", 0.1, 1000));
+  }
+
+  private static SolutionType type(double seen, double inferential, double symmetric) {
+    return AnchorSolution.classify("r", 100, evals(seen, inferential, symmetric), 0.9, 0.5).type();
+  }
+
+  @Test
+  void thresholdsDecideTheType() {
+    assertThat(type(0.95, 0.97, 0.01)).isEqualTo(SolutionType.INFERENTIAL);
+    assertThat(type(0.95, 0.02, 0.93)).isEqualTo(SolutionType.SYMMETRIC);
+    assertThat(type(0.95, 0.30, 0.30)).isEqualTo(SolutionType.OTHER);
+    assertThat(type(0.89, 0.99, 0.00)).as("fit comes first").isEqualTo(SolutionType.NO_FIT);
+    assertThat(type(0.90, 0.50, 0.00)).as("thresholds are inclusive").isEqualTo(SolutionType.INFERENTIAL);
+    AnchorSolution s = AnchorSolution.classify("r", 100, evals(0.95, 0.1, 0.8), 0.9, 0.5);
+    assertThat(s.seenAccuracy()).isEqualTo(0.95);
+    assertThat(s.fitThreshold()).isEqualTo(0.9);
+  }
+
+  @Test
+  void aMissingEvaluationIsAnError() {
+    assertThatThrownBy(() -> AnchorSolution.classify("r", 7, evals(1, 1, 0), 0.9, 0.5))
+        .hasMessageContaining("no accuracy on seen_heldout_keys at step 7");
+  }
+
+  @Test
+  void summaryCellsAggregateSeeds() {
+    AnchorSolution sym1 = AnchorSolution.classify("a", 100, evals(0.99, 0.0, 0.9), 0.9, 0.5);
+    AnchorSolution sym2 = AnchorSolution.classify("b", 100, evals(0.97, 0.1, 0.7), 0.9, 0.5);
+    List<StudySummary.RunResult> runs = List.of(
+        new StudySummary.RunResult(2, 0.3, 1e-3, 0.01, 1, "finished", null, sym1),
+        new StudySummary.RunResult(2, 0.3, 1e-3, 0.01, 2, "finished", null, sym2),
+        new StudySummary.RunResult(2, 0.8, 1e-3, 0.01, 1, "failed", "loss became NaN at step 9", null));
+    List<StudySummary.Cell> cells = StudySummary.cells(runs);
+    assertThat(cells).hasSize(2);
+    StudySummary.Cell c = cells.get(0);
+    assertThat(c.types()).containsEntry("symmetric", 2);
+    assertThat(c.symmetric().mean()).isCloseTo(0.8, within(1e-12));
+    assertThat(c.symmetric().sd()).isCloseTo(0.1, within(1e-12));
+    assertThat(cells.get(1).failed()).isEqualTo(1);
+    assertThat(cells.get(1).majority()).isEqualTo("failed");
+    String text = StudySummary.format("s", runs);
+    assertThat(text).contains("symmetric ×2").contains("0.80 ± 0.10").contains("loss became NaN at step 9");
+  }
+}

@@ -1,0 +1,61 @@
+package io.mechsweep.training;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
+
+/**
+ * Host arrays to tensors whose memory libtorch owns.
+ *
+ * <p>DJL's {@code create} wraps a Java direct buffer with {@code from_blob} on CPU, so the
+ * tensor's memory lives only as long as its Java wrapper, while the autograd graph may keep the
+ * tensor (gather saves its index for backward). Copying once into native memory removes that
+ * lifetime coupling for a negligible cost.
+ */
+public final class Tensors {
+  private Tensors() {}
+
+  public static NDArray of(NDManager manager, float[] data, Shape shape) {
+    return owned(manager.create(data, shape));
+  }
+
+  public static NDArray of(NDManager manager, long[] data, Shape shape) {
+    return owned(manager.create(data, shape));
+  }
+
+  /**
+   * A tensor's values on the host, copied by libtorch into a Java array (DJL's
+   * {@code toFloatArray()} reads through a direct buffer that aliases the tensor's memory).
+   */
+  public static float[] floats(NDArray array) {
+    FloatBuffer buffer = array.toByteBuffer(false).order(ByteOrder.nativeOrder()).asFloatBuffer();
+    float[] out = new float[buffer.remaining()];
+    buffer.get(out);
+    return out;
+  }
+
+  public static long[] longs(NDArray array) {
+    LongBuffer buffer = array.toByteBuffer(false).order(ByteOrder.nativeOrder()).asLongBuffer();
+    long[] out = new long[buffer.remaining()];
+    buffer.get(out);
+    return out;
+  }
+
+  public static boolean anyNonFinite(NDArray array) {
+    for (float v : floats(array)) {
+      if (!Float.isFinite(v)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static NDArray owned(NDArray wrapped) {
+    NDArray copy = wrapped.duplicate();
+    wrapped.close();
+    return copy;
+  }
+}
