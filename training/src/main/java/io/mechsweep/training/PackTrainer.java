@@ -43,8 +43,6 @@ public final class PackTrainer {
   private static final Logger LOG = LoggerFactory.getLogger(PackTrainer.class);
   /** Steps left out of ms/step: the first ones pay for allocation and JIT warm-up. */
   static final int UNTIMED_STEPS = 3;
-  /** Resumes after a pack fault before the pack's runs are failed. */
-  static final int MAX_FAULT_RETRIES = 1;
 
   private final PackSpec pack;
   private final TaskData data;
@@ -84,52 +82,62 @@ public final class PackTrainer {
     }
   }
 
-  /** Every member's parameters turned non-finite in the same logging window. */
-  private static final class PackFault extends RuntimeException {
-    PackFault(String message) {
-      super(message);
-    }
-  }
-
-  /** Training progress of one attempt; a pack fault starts a new attempt from a checkpoint. */
-  private final class Attempt {
-    final List<Member> members = new ArrayList<>();
-    int startStep;
-    int step;
-
-    Attempt() {
-      for (MemberSpec m : pack.members()) {
-        members.add(new Member(m, new BatchSampler(m.seed(), data.train().rows(), pack.train().batchSize())));
-      }
-    }
-  }
-
   public List<RunOutcome> train() {
+    List<Member> members = new ArrayList<>();
+    for (MemberSpec m : pack.members()) {
+      members.add(new Member(m, new BatchSampler(m.seed(), data.train().rows(), pack.train().batchSize())));
+    }
     long start = System.nanoTime();
-    long[] stepNanos = {0};
-    int[] timedSteps = {0};
-    Attempt attempt = new Attempt();
-    for (int faults = 0; ; faults++) {
-      try {
-        run(attempt, stepNanos, timedSteps);
-        break;
-      } catch (PackFault f) {
-        if (faults >= MAX_FAULT_RETRIES) {
-          fail(attempt, f.getMessage() + "; persisted after " + faults + " resume(s)");
-          break;
+    long stepNanos = 0;
+    int timedSteps = 0;
+    int startStep = 0;
+    int step = 0;
+    try (NDManager manager = NDManager.newBaseManager(device)) {
+      startStep = resumableStep();
+      ParameterSet params;
+      AdamW adam;
+      TrainConfig tc = pack.train();
+      if (startStep > 0) {
+        Resumed resumed = resume(members, startStep, manager);
+        params = resumed.params();
+        adam = resumed.adam();
+      } else {
+        double[] gammas = pack.members().stream().mapToDouble(MemberSpec::gamma).toArray();
+        long[] seeds = pack.members().stream().mapToLong(MemberSpec::seed).toArray();
+        params = GammaInitializer.pack(pack.model(), gammas, seeds, manager);
+        adam = new AdamW(params, tc.beta1(), tc.beta2(), tc.eps());
+      }
+      PackedTransformer model = new PackedTransformer(pack.model(), params);
+      step = startStep;
+      if (startStep == 0) {
+        evaluate(model, members, 0, manager);
+      }
+      while (step < tc.steps() && members.stream().anyMatch(m -> m.failure == null)) {
+        long t0 = System.nanoTime();
+        trainStep(model, adam, members, step, manager);
+        if (step - startStep >= UNTIMED_STEPS) {
+          stepNanos += System.nanoTime() - t0;
+          timedSteps++;
         }
-        LOG.warn("pack {}: {}; resuming from its last checkpoint", pack.packId(), f.getMessage());
-        attempt = new Attempt();
-      } catch (Exception | OutOfMemoryError e) {
-        fail(attempt, "pack " + pack.packId() + " stopped at step " + attempt.step + ": " + e);
-        break;
+        step++;
+        if (tc.isEvalStep(step)) {
+          evaluate(model, members, step, manager);
+          logProgress(members, step, timedSteps == 0 ? Double.NaN : stepNanos / 1e6 / timedSteps);
+        }
+        if (store != null && tc.isCheckpointStep(step)) {
+          checkpoint(params, adam, members, step, manager);
+        }
+      }
+    } catch (Exception | OutOfMemoryError e) {
+      String reason = "pack " + pack.packId() + " stopped at step " + step + ": " + e;
+      for (Member m : members) {
+        if (m.failure == null) {
+          m.failure = reason;
+        }
       }
     }
-    List<Member> members = attempt.members;
-    int step = attempt.step;
-    int startStep = attempt.startStep;
     double seconds = (System.nanoTime() - start) / 1e9;
-    double msPerStep = timedSteps[0] == 0 ? Double.NaN : stepNanos[0] / 1e6 / timedSteps[0];
+    double msPerStep = timedSteps == 0 ? Double.NaN : stepNanos / 1e6 / timedSteps;
     List<RunOutcome> outcomes = new ArrayList<>();
     for (Member m : members) {
       RunOutcome outcome =
@@ -156,55 +164,6 @@ public final class PackTrainer {
       }
     }
     return outcomes;
-  }
-
-  private void run(Attempt a, long[] stepNanos, int[] timedSteps) throws IOException {
-    List<Member> members = a.members;
-    try (NDManager manager = NDManager.newBaseManager(device)) {
-      a.startStep = resumableStep();
-      ParameterSet params;
-      AdamW adam;
-      TrainConfig tc = pack.train();
-      if (a.startStep > 0) {
-        Resumed resumed = resume(members, a.startStep, manager);
-        params = resumed.params();
-        adam = resumed.adam();
-      } else {
-        double[] gammas = pack.members().stream().mapToDouble(MemberSpec::gamma).toArray();
-        long[] seeds = pack.members().stream().mapToLong(MemberSpec::seed).toArray();
-        params = GammaInitializer.pack(pack.model(), gammas, seeds, manager);
-        adam = new AdamW(params, tc.beta1(), tc.beta2(), tc.eps());
-      }
-      PackedTransformer model = new PackedTransformer(pack.model(), params);
-      a.step = a.startStep;
-      if (a.startStep == 0) {
-        evaluate(model, members, 0, manager);
-      }
-      while (a.step < tc.steps() && members.stream().anyMatch(m -> m.failure == null)) {
-        long t0 = System.nanoTime();
-        trainStep(model, adam, members, a.step, manager);
-        if (a.step - a.startStep >= UNTIMED_STEPS) {
-          stepNanos[0] += System.nanoTime() - t0;
-          timedSteps[0]++;
-        }
-        a.step++;
-        if (tc.isEvalStep(a.step)) {
-          evaluate(model, members, a.step, manager);
-          logProgress(members, a.step, timedSteps[0] == 0 ? Double.NaN : stepNanos[0] / 1e6 / timedSteps[0]);
-        }
-        if (store != null && tc.isCheckpointStep(a.step)) {
-          checkpoint(params, adam, members, a.step, manager);
-        }
-      }
-    }
-  }
-
-  private static void fail(Attempt a, String reason) {
-    for (Member m : a.members) {
-      if (m.failure == null) {
-        m.failure = reason;
-      }
-    }
   }
 
   private void trainStep(
@@ -247,64 +206,23 @@ public final class PackTrainer {
       Autograd.zeroGradients(params);
       int done = step + 1;
       if (pack.train().isLogStep(done)) {
-        recordLosses(members, Tensors.floats(lossPerMember), lr, norms, done, params);
+        float[] losses = Tensors.floats(lossPerMember);
+        for (int m = 0; m < k; m++) {
+          Member member = members.get(m);
+          if (member.failure != null) {
+            continue;
+          }
+          if (!Float.isFinite(losses[m])) {
+            member.failure =
+                "loss became " + losses[m] + " at step " + done + " (last finite loss "
+                    + member.lastLoss + "); lr " + member.spec.peakLr() + ", γ " + member.spec.gamma();
+            continue;
+          }
+          member.lastLoss = losses[m];
+          member.metrics.add(new MetricRow(member.spec.runId(), done, lr[m], losses[m], norms[m]));
+        }
       }
     }
-  }
-
-  /**
-   * Records each member's loss. A non-finite loss is a diverged run when that member's
-   * parameters are non-finite too. When every active member's parameters turn non-finite in the
-   * same window, the members diverging together is far less likely than a fault of the pack's
-   * computation, so the pack is resumed from its checkpoint (exact, so a transient fault leaves
-   * no trace in the results) instead of failing every run.
-   */
-  private void recordLosses(
-      List<Member> members, float[] losses, float[] lr, float[] norms, int step, ParameterSet params) {
-    boolean anyNonFinite = false;
-    for (float l : losses) {
-      anyNonFinite |= !Float.isFinite(l);
-    }
-    boolean[] finiteParams = anyNonFinite ? finitePerMember(params, members.size()) : null;
-    List<Member> diverged = new ArrayList<>();
-    int active = 0;
-    for (int m = 0; m < members.size(); m++) {
-      Member member = members.get(m);
-      if (member.failure != null) {
-        continue;
-      }
-      active++;
-      if (Float.isFinite(losses[m])) {
-        member.lastLoss = losses[m];
-        member.metrics.add(new MetricRow(member.spec.runId(), step, lr[m], losses[m], norms[m]));
-      } else if (finiteParams[m]) {
-        LOG.warn("pack {} step {}: {} read a loss of {} but its parameters are finite; not recorded",
-            pack.packId(), step, member.spec.runId(), losses[m]);
-      } else {
-        diverged.add(member);
-      }
-    }
-    if (active > 1 && diverged.size() == active) {
-      throw new PackFault("all " + active + " runs turned non-finite at step " + step);
-    }
-    for (Member member : diverged) {
-      member.failure = "loss became " + losses[members.indexOf(member)] + " at step " + step
-          + " (last finite loss " + member.lastLoss + "); lr " + member.spec.peakLr() + ", γ "
-          + member.spec.gamma();
-    }
-  }
-
-  /** Whether all of member k's parameters are finite (a max-abs of NaN or ∞ says otherwise). */
-  private static boolean[] finitePerMember(ParameterSet params, int k) {
-    boolean[] finite = new boolean[k];
-    java.util.Arrays.fill(finite, true);
-    for (NDArray p : params.asMap().values()) {
-      float[] maxAbs = Tensors.floats(p.reshape(k, -1).abs().max(new int[] {1}));
-      for (int m = 0; m < k; m++) {
-        finite[m] &= Float.isFinite(maxAbs[m]);
-      }
-    }
-    return finite;
   }
 
   private void evaluate(PackedTransformer model, List<Member> members, int step, NDManager manager) {

@@ -11,9 +11,11 @@ import java.nio.LongBuffer;
  * Host arrays to tensors whose memory libtorch owns.
  *
  * <p>DJL's {@code create} wraps a Java direct buffer with {@code from_blob} on CPU, so the
- * tensor's memory lives only as long as its Java wrapper, while the autograd graph may keep the
- * tensor (gather saves its index for backward). Copying once into native memory removes that
- * lifetime coupling for a negligible cost.
+ * tensor's memory lives only as long as the JVM keeps that buffer, while the autograd graph may
+ * keep the tensor until backward (gather saves its index; a product saves its factors). Reading
+ * such memory after the JVM freed it gave sporadic NaN gradients here. A tensor copied once into
+ * memory libtorch owns is kept alive by the graph itself. For the same reason, operations in the
+ * differentiated forward pass never take Java numbers (DJL wraps those the same way).
  */
 public final class Tensors {
   private Tensors() {}

@@ -56,7 +56,7 @@ class PyTorchParityTest {
     writeInputs(data, model, train, member);
     RunOutcome ours = new PackTrainer(new PackSpec("parity", model, train, List.of(member)), data, null, Device.cpu())
         .train().get(0);
-    assertThat(ours.status()).isEqualTo(RunOutcome.FINISHED);
+    assertThat(ours.status()).as("%s", ours.reason()).isEqualTo(RunOutcome.FINISHED);
     JsonNode theirs = runPyTorch();
 
     JsonNode losses = theirs.get("losses");

@@ -21,8 +21,8 @@ import java.util.Map;
 public final class PackedTransformer {
   private static final float LN_EPS = 1e-5f;
   /**
-   * Score added at masked positions. Finite on purpose: with −∞ some processes here got NaN
-   * gradients in the masked layer from the first step (exp underflows to exactly 0 either way).
+   * Score added at masked positions: exp underflows to exactly 0 as with −∞, but a finite value
+   * cannot produce −∞ − (−∞) = NaN. The PyTorch reference uses the same constant.
    */
   static final float MASKED = -1e9f;
 
@@ -141,7 +141,12 @@ public final class PackedTransformer {
     NDArray queries = heads(q.matMul(params.get(p + "attn.q")), k, b, tq, h, dk);
     NDArray keys = heads(kv.matMul(params.get(p + "attn.k")), k, b, t, h, dk);
     NDArray values = heads(kv.matMul(params.get(p + "attn.v")), k, b, t, h, dk);
-    NDArray scores = queries.matMul(keys.transpose(0, 1, 2, 4, 3)).div(Math.sqrt(dk)); // (K,B,H,Tq,T)
+    // Scale by a tensor libtorch owns, never by a Java number: DJL turns a number into a scalar
+    // tensor over a Java buffer that it frees right after the op, while the autograd graph keeps
+    // that tensor for the backward of the product. Reading it after the JVM released it gave
+    // sporadic NaN gradients in q and k (GC-timing dependent; see README, "Platform notes").
+    NDArray scale = Tensors.of(q.getManager(), new float[] {(float) (1 / Math.sqrt(dk))}, new Shape());
+    NDArray scores = queries.matMul(keys.transpose(0, 1, 2, 4, 3)).mul(scale); // (K,B,H,Tq,T)
     if (config.causal() && tq > 1) {
       scores = scores.add(causalMask(scores.getManager(), tq, t));
     }
