@@ -22,21 +22,20 @@ import picocli.CommandLine.Option;
 @Command(
     name = "bench",
     mixinStandardHelpOptions = true,
-    description = {
-      "Training speed of the anchor quickstart model (d_model 128, depth 2, batch 512):",
-      "mechsweep packs of K runs vs training/python/anchor_reference.py (PyTorch, same model),",
-      "measured now, on this machine. Needs /usr/bin/python3 with python3-torch and",
-      "libopenblas0-pthread (Debian)."
-    })
+    description = "Training speed of the anchor quickstart model (d_model 128, depth 2, batch"
+        + " 512): mechsweep packs of K runs against training/python/anchor_reference.py (the same"
+        + " model in PyTorch), both measured now on this machine. Needs /usr/bin/python3 with"
+        + " Debian's python3-torch and libopenblas0-pthread.")
 final class Bench implements Callable<Integer> {
-  @Option(names = "--d-model", defaultValue = "128") int dModel;
-  @Option(names = "--depth", defaultValue = "2") int depth;
-  @Option(names = "--batch", defaultValue = "512") int batch;
+  @Option(names = "--d-model", defaultValue = "128", description = "Model width (d_ff = 3×, d_k = ½×).") int dModel;
+  @Option(names = "--depth", defaultValue = "2", description = "Blocks.") int depth;
+  @Option(names = "--batch", defaultValue = "512", description = "Sequences per step and run.") int batch;
   @Option(names = "--steps", defaultValue = "40", description = "Timed steps per measurement.") int steps;
   @Option(names = "--packs", split = ",", defaultValue = "1,8", description = "Pack sizes K.") List<Integer> packs;
   @Option(names = "--threads", split = ",", defaultValue = "1,2", description = "CPU threads to try.") List<Integer> threads;
-  @Option(names = "--python", defaultValue = "/usr/bin/python3") String python;
-  @Option(names = "--reference", defaultValue = "training/python/anchor_reference.py") Path reference;
+  @Option(names = "--python", defaultValue = "/usr/bin/python3", description = "Python with torch.") String python;
+  @Option(names = "--reference", defaultValue = "training/python/anchor_reference.py",
+      description = "The PyTorch reference script.") Path reference;
 
   @Override
   public Integer call() throws Exception {

@@ -23,16 +23,19 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     version = "mechsweep 0.1.0",
     description = {
-      "Mechanistic studies of small transformers on Spark: generate the data, train every",
-      "configuration of a study grid (packed, on executors), and write Parquet result tables.",
+      "Mechanistic studies of small transformers on Spark: generate the data, train every"
+          + " configuration of a study grid (packed into batched models on the executors), and"
+          + " write Parquet result tables you can query with SQL.",
       "",
       "Start with:  bin/mechsweep study conf/studies/anchor-quickstart.yaml",
+      "Then:        bin/mechsweep sql \"select * from mechsweep.solutions where is_final\"",
     },
     subcommands = {Main.Generate.class, Main.Train.class, Main.Study.class, Main.Sql.class, Bench.class},
     footer = {
       "",
-      "Spark settings come from spark-submit (--master, --conf …); without it mechsweep runs in",
-      "local[*]. Outputs under --root: datasets/, checkpoints/, results/, tables/, catalog/.",
+      "Spark settings come from spark-submit (--master, --conf …); without it mechsweep runs in"
+          + " local[*]. Everything goes under --root: datasets/, checkpoints/, results/, tables/"
+          + " and catalog/. Study configs: conf/studies/*.yaml, fields in README.md.",
     })
 public final class Main implements Runnable {
 
@@ -82,6 +85,16 @@ public final class Main implements Runnable {
     new CommandLine(this).usage(System.out);
   }
 
+  /** train and study: validate the config first, then train (generating the data for study). */
+  static int trainStudy(Common common, Path config, boolean generate, boolean retryFailed) throws Exception {
+    StudyConfig c = StudyConfigParser.parse(config);
+    try (SparkSession spark = common.session(generate ? "study" : "train")) {
+      new StudyRunner(spark, common.resolvedRoot(), common.catalogMode(), System.out)
+          .train(c, generate, retryFailed);
+    }
+    return 0;
+  }
+
   @Command(name = "generate", mixinStandardHelpOptions = true,
       description = "Generate the study's dataset as Parquet (reused when already complete).")
   static final class Generate implements Callable<Integer> {
@@ -101,54 +114,53 @@ public final class Main implements Runnable {
   }
 
   @Command(name = "train", mixinStandardHelpOptions = true,
-      description = {"Train the study's runs on its existing dataset and write the tables.",
-          "Finished runs are skipped; unfinished ones resume from their last checkpoint."})
+      description = "Train the study's runs on its existing dataset and write the tables."
+          + " Finished runs are skipped; unfinished ones resume from their last checkpoint.")
   static final class Train implements Callable<Integer> {
     @Mixin Common common;
 
-    @Parameters(paramLabel = "STUDY.yaml") Path config;
+    @Parameters(paramLabel = "STUDY.yaml", description = "Study config, e.g. conf/studies/anchor-quickstart.yaml")
+    Path config;
 
     @Option(names = "--retry-failed", description = "Train runs that failed before again.")
     boolean retryFailed;
 
     @Override
     public Integer call() throws Exception {
-      StudyConfig c = StudyConfigParser.parse(config);
-      try (SparkSession spark = common.session("train")) {
-        new StudyRunner(spark, common.resolvedRoot(), common.catalogMode(), System.out).train(c, false, retryFailed);
-      }
-      return 0;
+      return trainStudy(common, config, false, retryFailed);
     }
   }
 
   @Command(name = "study", mixinStandardHelpOptions = true,
-      description = {"Run a whole study: dataset, training of every run, tables, summary.",
-          "Re-running skips finished runs and resumes unfinished ones."})
+      description = "Run a whole study: generate its dataset, train every run, write the tables"
+          + " and print the γ × depth summary. Re-running skips finished runs and resumes"
+          + " unfinished ones from their last checkpoint.",
+      footer = {"", "Example: bin/mechsweep study conf/studies/anchor-quickstart.yaml --root /data/ms"})
   static final class Study implements Callable<Integer> {
     @Mixin Common common;
 
-    @Parameters(paramLabel = "STUDY.yaml") Path config;
+    @Parameters(paramLabel = "STUDY.yaml", description = "Study config, e.g. conf/studies/anchor-quickstart.yaml")
+    Path config;
 
     @Option(names = "--retry-failed", description = "Train runs that failed before again.")
     boolean retryFailed;
 
     @Override
     public Integer call() throws Exception {
-      StudyConfig c = StudyConfigParser.parse(config);
-      try (SparkSession spark = common.session("study")) {
-        new StudyRunner(spark, common.resolvedRoot(), common.catalogMode(), System.out).train(c, true, retryFailed);
-      }
-      return 0;
+      return trainStudy(common, config, true, retryFailed);
     }
   }
 
   @Command(name = "sql", mixinStandardHelpOptions = true,
-      description = {"Run a SQL query against the catalog and print the result,",
-          "e.g. \"select * from mechsweep.solutions where is_final\"."})
+      description = "Run a SQL query against the catalog (tables mechsweep.datasets, runs,"
+          + " metrics, evals, solutions) and print the result.",
+      footer = {"", "Example: bin/mechsweep sql \"select run_id, solution_type, symmetric_accuracy"
+          + " from mechsweep.solutions where is_final\""})
   static final class Sql implements Callable<Integer> {
     @Mixin Common common;
 
-    @Parameters(paramLabel = "QUERY") String query;
+    @Parameters(paramLabel = "QUERY", description = "Spark SQL, e.g. select * from mechsweep.runs")
+    String query;
 
     @Option(names = "--limit", defaultValue = "200", description = "Rows to print. Default: ${DEFAULT-VALUE}.")
     int limit;

@@ -128,34 +128,26 @@ final class Fields {
 
   /** A number or a non-empty list of numbers (a grid axis). */
   List<Double> numbers(JsonNode parent, String path, List<Double> fallback, double min, double max, boolean minOpen) {
-    JsonNode n = child(parent, path);
     String allowed =
         "a number or a non-empty list of numbers in " + (minOpen ? "(" : "[") + min + ", " + max + "]";
-    if (n == null) {
-      if (fallback == null) {
-        problems.add(path + ": missing; allowed: " + allowed);
-        return List.of();
-      }
-      return fallback;
-    }
-    List<Double> out = new ArrayList<>();
-    for (JsonNode item : n.isArray() ? n : List.of(n)) {
-      if (!item.isNumber() || !inRange(item.asDouble(), min, max, minOpen)) {
-        problem(path, n, allowed);
-        return List.of();
-      }
-      out.add(item.asDouble());
-    }
-    if (out.isEmpty()) {
-      problem(path, n, allowed);
-    }
-    return out;
+    return list(parent, path, fallback, allowed,
+        item -> item.isNumber() && inRange(item.asDouble(), min, max, minOpen), JsonNode::asDouble);
   }
 
   /** An integer or a non-empty list of integers (a grid axis). */
   List<Long> integers(JsonNode parent, String path, List<Long> fallback, long min, long max) {
-    JsonNode n = child(parent, path);
     String allowed = "an integer or a non-empty list of integers in [" + min + ", " + max + "]";
+    return list(parent, path, fallback, allowed,
+        item -> item.isIntegralNumber() && item.canConvertToLong() && item.asLong() >= min
+            && item.asLong() <= max,
+        JsonNode::asLong);
+  }
+
+  /** A scalar or a non-empty list whose every item passes {@code valid}. */
+  private <T> List<T> list(
+      JsonNode parent, String path, List<T> fallback, String allowed,
+      java.util.function.Predicate<JsonNode> valid, java.util.function.Function<JsonNode, T> value) {
+    JsonNode n = child(parent, path);
     if (n == null) {
       if (fallback == null) {
         problems.add(path + ": missing; allowed: " + allowed);
@@ -163,13 +155,13 @@ final class Fields {
       }
       return fallback;
     }
-    List<Long> out = new ArrayList<>();
+    List<T> out = new ArrayList<>();
     for (JsonNode item : n.isArray() ? n : List.of(n)) {
-      if (!item.isIntegralNumber() || item.asLong() < min || item.asLong() > max) {
+      if (!valid.test(item)) {
         problem(path, n, allowed);
         return List.of();
       }
-      out.add(item.asLong());
+      out.add(value.apply(item));
     }
     if (out.isEmpty()) {
       problem(path, n, allowed);
