@@ -85,16 +85,6 @@ public final class Main implements Runnable {
     new CommandLine(this).usage(System.out);
   }
 
-  /** train and study: validate the config first, then train (generating the data for study). */
-  static int trainStudy(Common common, Path config, boolean generate, boolean retryFailed) throws Exception {
-    StudyConfig c = StudyConfigParser.parse(config);
-    try (SparkSession spark = common.session(generate ? "study" : "train")) {
-      new StudyRunner(spark, common.resolvedRoot(), common.catalogMode(), System.out)
-          .train(c, generate, retryFailed);
-    }
-    return 0;
-  }
-
   @Command(name = "generate", mixinStandardHelpOptions = true,
       description = "Generate the study's dataset as Parquet (reused when already complete).")
   static final class Generate implements Callable<Integer> {
@@ -113,10 +103,8 @@ public final class Main implements Runnable {
     }
   }
 
-  @Command(name = "train", mixinStandardHelpOptions = true,
-      description = "Train the study's runs on its existing dataset and write the tables."
-          + " Finished runs are skipped; unfinished ones resume from their last checkpoint.")
-  static final class Train implements Callable<Integer> {
+  /** What train and study share: the config, the common options and --retry-failed. */
+  abstract static class TrainingCommand implements Callable<Integer> {
     @Mixin Common common;
 
     @Parameters(paramLabel = "STUDY.yaml", description = "Study config, e.g. conf/studies/anchor-quickstart.yaml")
@@ -125,9 +113,28 @@ public final class Main implements Runnable {
     @Option(names = "--retry-failed", description = "Train runs that failed before again.")
     boolean retryFailed;
 
+    /** Whether to generate the dataset when it is missing (study) or require it (train). */
+    abstract boolean generate();
+
+    /** Validates the config before any work, then trains and writes the tables. */
     @Override
     public Integer call() throws Exception {
-      return trainStudy(common, config, false, retryFailed);
+      StudyConfig c = StudyConfigParser.parse(config);
+      try (SparkSession spark = common.session(generate() ? "study" : "train")) {
+        new StudyRunner(spark, common.resolvedRoot(), common.catalogMode(), System.out)
+            .train(c, generate(), retryFailed);
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "train", mixinStandardHelpOptions = true,
+      description = "Train the study's runs on its existing dataset and write the tables."
+          + " Finished runs are skipped; unfinished ones resume from their last checkpoint.")
+  static final class Train extends TrainingCommand {
+    @Override
+    boolean generate() {
+      return false;
     }
   }
 
@@ -136,18 +143,10 @@ public final class Main implements Runnable {
           + " and print the γ × depth summary. Re-running skips finished runs and resumes"
           + " unfinished ones from their last checkpoint.",
       footer = {"", "Example: bin/mechsweep study conf/studies/anchor-quickstart.yaml --root /data/ms"})
-  static final class Study implements Callable<Integer> {
-    @Mixin Common common;
-
-    @Parameters(paramLabel = "STUDY.yaml", description = "Study config, e.g. conf/studies/anchor-quickstart.yaml")
-    Path config;
-
-    @Option(names = "--retry-failed", description = "Train runs that failed before again.")
-    boolean retryFailed;
-
+  static final class Study extends TrainingCommand {
     @Override
-    public Integer call() throws Exception {
-      return trainStudy(common, config, true, retryFailed);
+    boolean generate() {
+      return true;
     }
   }
 
@@ -176,8 +175,15 @@ public final class Main implements Runnable {
   }
 
   public static void main(String[] args) {
+    System.exit(execute(System.out, System.err, args));
+  }
+
+  /** Runs a command; bad configs and unreadable inputs exit with 2 and a one-paragraph error. */
+  static int execute(java.io.PrintStream out, java.io.PrintStream err, String... args) {
     System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
     CommandLine cli = new CommandLine(new Main());
+    cli.setOut(new java.io.PrintWriter(out, true));
+    cli.setErr(new java.io.PrintWriter(err, true));
     cli.setExecutionExceptionHandler(
         (e, cmd, parsed) -> {
           if (e instanceof ConfigException || e instanceof java.io.IOException) {
@@ -186,6 +192,6 @@ public final class Main implements Runnable {
           }
           throw e;
         });
-    System.exit(cli.execute(args));
+    return cli.execute(args);
   }
 }
