@@ -29,8 +29,10 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * Fans a study's unfinished runs out as packs: one pack per Spark partition, trained by
- * {@code mapPartitions} on the task's GPU when Spark assigned one, else on CPU with
- * {@code spark.task.cpus} threads. Finished runs are read back from their results instead.
+ * {@code mapPartitions} on the task's GPU when Spark assigned one, else on CPU (threads: see
+ * {@link #cpuThreadsPerTask}). Finished runs are read back from their results instead. A run
+ * that fails inside a pack is recorded by the trainer; a lost executor is Spark's to retry, and
+ * the retried pack resumes from its checkpoints.
  */
 public final class TrainingStage {
   private TrainingStage() {}
