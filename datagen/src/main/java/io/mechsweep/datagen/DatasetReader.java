@@ -25,10 +25,12 @@ public final class DatasetReader {
                         + " generate` again"));
   }
 
-  /** One split, ordered by row index, with its row count checked against the metadata. */
-  public static List<Row> readSplit(SparkSession spark, String dir, String split)
+  /**
+   * One split, ordered by row index, with its row count checked against the metadata
+   * ({@link #requireComplete} gives it).
+   */
+  public static List<Row> readSplit(SparkSession spark, String dir, DatasetMetadata metadata, String split)
       throws IOException {
-    DatasetMetadata metadata = requireComplete(spark, dir);
     Long expected = metadata.splitRows().get(split);
     if (expected == null) {
       throw new IOException(

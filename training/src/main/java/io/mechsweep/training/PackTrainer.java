@@ -201,12 +201,13 @@ public final class PackTrainer {
       Autograd.backward(lossPerMember.sum());
       Autograd.record(false);
       Map<String, NDArray> grads = Autograd.gradients(params);
-      float[] norms = GradientClipping.clip(grads, pack.train().clipNorm(), k);
+      NDArray norms = GradientClipping.clip(grads, pack.train().clipNorm(), k);
       adam.update(params, grads, lr, wd);
       Autograd.zeroGradients(params);
       int done = step + 1;
       if (pack.train().isLogStep(done)) {
         float[] losses = Tensors.floats(lossPerMember);
+        float[] gradNorms = Tensors.floats(norms);
         for (int m = 0; m < k; m++) {
           Member member = members.get(m);
           if (member.failure != null) {
@@ -219,7 +220,7 @@ public final class PackTrainer {
             continue;
           }
           member.lastLoss = losses[m];
-          member.metrics.add(new MetricRow(member.spec.runId(), done, lr[m], losses[m], norms[m]));
+          member.metrics.add(new MetricRow(member.spec.runId(), done, lr[m], losses[m], gradNorms[m]));
         }
       }
     }

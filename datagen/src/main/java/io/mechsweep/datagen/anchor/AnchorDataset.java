@@ -93,9 +93,9 @@ public final class AnchorDataset implements RowSource {
     DatasetMetadata metadata = DatasetReader.requireComplete(spark, dir);
     return taskData(
         metadata.datasetId(),
-        sequences(DatasetReader.readSplit(spark, dir, AnchorGenerator.SPLIT_TRAIN)),
-        sequences(DatasetReader.readSplit(spark, dir, AnchorGenerator.SPLIT_HELD_OUT_KEYS)),
-        sequences(DatasetReader.readSplit(spark, dir, AnchorGenerator.SPLIT_UNSEEN_PAIR)),
+        sequences(DatasetReader.readSplit(spark, dir, metadata, AnchorGenerator.SPLIT_TRAIN)),
+        sequences(DatasetReader.readSplit(spark, dir, metadata, AnchorGenerator.SPLIT_HELD_OUT_KEYS)),
+        sequences(DatasetReader.readSplit(spark, dir, metadata, AnchorGenerator.SPLIT_UNSEEN_PAIR)),
         maxEvalRows);
   }
 

@@ -2,6 +2,7 @@ package io.mechsweep.training.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
@@ -28,10 +29,22 @@ public final class PackedTransformer {
 
   private final ModelConfig config;
   private final ParameterSet params;
+  /** 1/√d_k as a tensor libtorch owns (see {@link #attention} for why not a Java number). */
+  private final NDArray scale;
+  /** Added to full-length (T×T) scores of causal layers; null for encoders. */
+  private final NDArray causalMask;
 
+  /** Build outside any {@code NDScope}: the constants made here live as long as the model. */
   public PackedTransformer(ModelConfig config, ParameterSet params) {
     this.config = config;
     this.params = params;
+    NDManager manager = params.get("embed.tok").getManager();
+    this.scale = Tensors.of(manager, new float[] {(float) (1 / Math.sqrt(config.dK()))}, new Shape());
+    this.causalMask = config.causal() ? causalMask(manager, config.seqLen(), config.seqLen()) : null;
+    NDScope.unregister(scale);
+    if (causalMask != null) {
+      NDScope.unregister(causalMask);
+    }
   }
 
   public ModelConfig config() {
@@ -145,10 +158,10 @@ public final class PackedTransformer {
     // tensor over a Java buffer that it frees right after the op, while the autograd graph keeps
     // that tensor for the backward of the product. Reading it after the JVM released it gave
     // sporadic NaN gradients in q and k (GC-timing dependent; see README, "Platform notes").
-    NDArray scale = Tensors.of(q.getManager(), new float[] {(float) (1 / Math.sqrt(dk))}, new Shape());
     NDArray scores = queries.matMul(keys.transpose(0, 1, 2, 4, 3)).mul(scale); // (K,B,H,Tq,T)
-    if (config.causal() && tq > 1) {
-      scores = scores.add(causalMask(scores.getManager(), tq, t));
+    // Queries are either all T positions or only the last, which sees every key: no mask then.
+    if (causalMask != null && tq > 1) {
+      scores = scores.add(causalMask);
     }
     NDArray pattern = scores.softmax(-1);
     if (rec != null) {

@@ -56,11 +56,11 @@ public final class ParameterSet {
     NDList out = new NDList();
     tensors.forEach(
         (name, t) -> {
-          NDArray slice = t.get(k + ":" + (k + 1)).toDevice(manager.getDevice(), true);
-          NDArray copy = Tensors.of(manager, Tensors.floats(slice), slice.getShape());
-          copy.setName(name);
-          out.add(copy);
-          slice.close();
+          try (NDArray view = t.get(k + ":" + (k + 1))) { // Tensors.floats already copies to host
+            NDArray copy = Tensors.of(manager, Tensors.floats(view), view.getShape());
+            copy.setName(name);
+            out.add(copy);
+          }
         });
     return out;
   }
