@@ -6,6 +6,7 @@ import io.mechsweep.jobs.config.StudyConfigParser;
 import io.mechsweep.jobs.stages.SparkSessions;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.Dataset;
@@ -28,14 +29,14 @@ import picocli.CommandLine.Parameters;
           + " write Parquet result tables you can query with SQL.",
       "",
       "Start with:  bin/mechsweep study conf/studies/anchor-quickstart.yaml",
-      "Then:        bin/mechsweep sql \"select * from mechsweep.solutions where is_final\"",
+      "Then:        bin/mechsweep sql \"select * from mechsweep.phase_diagram\"",
     },
-    subcommands = {Main.Generate.class, Main.Train.class, Main.Study.class, Main.Sql.class, Bench.class},
+    subcommands = {Main.Generate.class, Main.Train.class, Main.Study.class, Main.Report.class, Main.Sql.class, Bench.class},
     footer = {
       "",
       "Spark settings come from spark-submit (--master, --conf …); without it mechsweep runs in"
-          + " local[*]. Everything goes under --root: datasets/, checkpoints/, results/, tables/"
-          + " and catalog/. Study configs: conf/studies/*.yaml, fields in README.md.",
+          + " local[*]. Everything goes under --root: datasets/, checkpoints/, results/, tables/,"
+          + " reports/ and catalog/. Study configs: conf/studies/*.yaml, fields in README.md.",
     })
 public final class Main implements Runnable {
 
@@ -129,8 +130,9 @@ public final class Main implements Runnable {
   }
 
   @Command(name = "train", mixinStandardHelpOptions = true,
-      description = "Train the study's runs on its existing dataset and write the tables."
-          + " Finished runs are skipped; unfinished ones resume from their last checkpoint.")
+      description = "Train the study's runs on its existing dataset, write the tables, probe the"
+          + " new checkpoints and write the report. Finished runs are skipped; unfinished ones"
+          + " resume from their last checkpoint.")
   static final class Train extends TrainingCommand {
     @Override
     boolean generate() {
@@ -139,9 +141,10 @@ public final class Main implements Runnable {
   }
 
   @Command(name = "study", mixinStandardHelpOptions = true,
-      description = "Run a whole study: generate its dataset, train every run, write the tables"
-          + " and print the γ × depth summary. Re-running skips finished runs and resumes"
-          + " unfinished ones from their last checkpoint.",
+      description = "Run a whole study: generate its dataset, train every run, write the tables,"
+          + " probe every checkpoint, print the γ × depth summary and write the report."
+          + " Re-running skips finished runs, resumes unfinished ones from their last checkpoint"
+          + " and probes only new checkpoints.",
       footer = {"", "Example: bin/mechsweep study conf/studies/anchor-quickstart.yaml --root /data/ms"})
   static final class Study extends TrainingCommand {
     @Override
@@ -150,25 +153,54 @@ public final class Main implements Runnable {
     }
   }
 
+  @Command(name = "report", mixinStandardHelpOptions = true,
+      description = "Regenerate a study's HTML report (phase diagram, runs, complexity, attention"
+          + " flow, training curves) from its tables: <root>/reports/<study>/index.html.")
+  static final class Report implements Callable<Integer> {
+    @Mixin Common common;
+
+    @Parameters(paramLabel = "STUDY", description = "The study's name (the `study:` field of its config).")
+    String study;
+
+    @Override
+    public Integer call() throws Exception {
+      try (SparkSession spark = common.session("report")) {
+        String page = new StudyRunner(spark, common.resolvedRoot(), common.catalogMode(), System.out).report(study);
+        System.out.println("report: " + page);
+      }
+      return 0;
+    }
+  }
+
   @Command(name = "sql", mixinStandardHelpOptions = true,
-      description = "Run a SQL query against the catalog (tables mechsweep.datasets, runs,"
-          + " metrics, evals, solutions) and print the result.",
-      footer = {"", "Example: bin/mechsweep sql \"select run_id, solution_type, symmetric_accuracy"
-          + " from mechsweep.solutions where is_final\""})
+      description = "Run SQL against the catalog (tables mechsweep.datasets, runs, metrics, evals,"
+          + " solutions, probes; views mechsweep.phase_diagram, run_summary) and print the result.",
+      footer = {"", "Examples: bin/mechsweep sql \"select * from mechsweep.phase_diagram\"",
+          "          bin/mechsweep sql --file analysis/sql/accuracy_vs_step.sql"})
   static final class Sql implements Callable<Integer> {
     @Mixin Common common;
 
-    @Parameters(paramLabel = "QUERY", description = "Spark SQL, e.g. select * from mechsweep.runs")
+    @Parameters(paramLabel = "QUERY", arity = "0..1", description = "Spark SQL, e.g. select * from mechsweep.runs")
     String query;
+
+    @Option(names = "--file", paramLabel = "FILE.sql",
+        description = "Run the statements of a file (separated by ';'), e.g. analysis/sql/*.sql.")
+    Path file;
 
     @Option(names = "--limit", defaultValue = "200", description = "Rows to print. Default: ${DEFAULT-VALUE}.")
     int limit;
 
     @Override
     public Integer call() throws Exception {
+      if ((query == null) == (file == null)) {
+        throw new CommandLine.ParameterException(new CommandLine(this), "give either a QUERY or --file FILE.sql");
+      }
+      List<String> statements = query != null ? List.of(query) : SqlFiles.statements(java.nio.file.Files.readString(file));
       try (SparkSession spark = common.session("sql")) {
-        Dataset<Row> result = spark.sql(query);
-        result.show(limit, false);
+        for (String statement : statements) {
+          Dataset<Row> result = spark.sql(statement);
+          result.show(limit, false);
+        }
       }
       return 0;
     }

@@ -1,14 +1,18 @@
 package io.mechsweep.jobs;
 
 import io.mechsweep.analysis.StudySummary;
+import io.mechsweep.analysis.probes.anchor.AnchorProbes;
+import io.mechsweep.analysis.report.StudyReport;
 import io.mechsweep.analysis.tables.TableStore;
 import io.mechsweep.analysis.tables.Tables;
+import io.mechsweep.analysis.tables.Views;
 import io.mechsweep.datagen.DatasetMetadata;
 import io.mechsweep.datagen.TaskData;
 import io.mechsweep.datagen.anchor.AnchorDataset;
 import io.mechsweep.jobs.config.StudyConfig;
 import io.mechsweep.jobs.plan.StudyPlan;
 import io.mechsweep.jobs.stages.DatasetStage;
+import io.mechsweep.jobs.stages.ProbeStage;
 import io.mechsweep.jobs.stages.SparkSessions;
 import io.mechsweep.jobs.stages.TableStage;
 import io.mechsweep.jobs.stages.TrainingStage;
@@ -20,7 +24,7 @@ import java.io.PrintStream;
 import java.util.List;
 import org.apache.spark.sql.SparkSession;
 
-/** The steps of a study in order: dataset → training → tables → summary. */
+/** The steps of a study in order: dataset → training → tables → probes → views → report. */
 public final class StudyRunner {
   private final SparkSession spark;
   private final String root;
@@ -38,8 +42,10 @@ public final class StudyRunner {
     return DatasetStage.ensure(spark, root, config.anchor(), out);
   }
 
-  /** What a study run produced: per-run results and the printed summary. */
-  public record Result(List<RunOutcome> outcomes, List<StudySummary.RunResult> runs, String summary) {}
+  /** What a study run produced: per-run results, the printed summary, the probes and the report. */
+  public record Result(
+      List<RunOutcome> outcomes, List<StudySummary.RunResult> runs, String summary, ProbeStage.Result probes,
+      String report) {}
 
   /**
    * Trains every unfinished run and writes the tables.
@@ -57,13 +63,17 @@ public final class StudyRunner {
                 .orElseThrow(() -> new IOException("no complete dataset at " + datasetDir
                     + "; run `mechsweep generate` with this config first (or use `mechsweep study`)"));
     TaskData data = AnchorDataset.load(spark, datasetDir, config.evaluation().maxRowsPerSet());
-    RunStore store = new RunStore(root, new HadoopFiles(spark.sparkContext().hadoopConfiguration()));
+    HadoopFiles files = new HadoopFiles(spark.sparkContext().hadoopConfiguration());
+    RunStore store = new RunStore(root, files);
     long start = System.nanoTime();
     List<RunOutcome> outcomes = TrainingStage.run(spark, plan, data, store, retryFailed, out);
     out.printf("training: done in %.1f s%n", (System.nanoTime() - start) / 1e9);
 
     TableStore tables = new TableStore(spark, root, catalog != SparkSessions.Catalog.NONE);
     List<StudySummary.RunResult> runs = TableStage.write(tables, plan, metadata, datasetDir, outcomes);
+    AnchorProbes probes = AnchorProbes.fromDataset(spark, datasetDir, config.probes().rowsPerSet());
+    ProbeStage.Result probed = ProbeStage.run(spark, plan, probes, store, tables, out);
+    String report = report(tables, files, config.study());
     String summary = StudySummary.format(config.study(), runs);
     out.println();
     out.print(summary);
@@ -71,9 +81,24 @@ public final class StudyRunner {
     out.println("tables (Parquet, partition study=" + config.study() + "): " + root + "/tables/{"
         + String.join(",", Tables.ALL.stream().map(Tables.Table::name).toList()) + "}");
     if (catalog != SparkSessions.Catalog.NONE) {
-      out.println("catalog: database " + Tables.DATABASE + " (try: bin/mechsweep sql --root " + root
-          + " \"select * from mechsweep.solutions where is_final\")");
+      out.println("catalog: database " + Tables.DATABASE + ", views " + String.join(", ", Views.ALL)
+          + " (try: bin/mechsweep sql --root " + root + " \"select * from mechsweep.phase_diagram\")");
     }
-    return new Result(outcomes, runs, summary);
+    out.println("report: " + report);
+    return new Result(outcomes, runs, summary, probed, report);
+  }
+
+  /** Regenerates a study's report from the tables; returns the page's path. */
+  public String report(String study) throws IOException {
+    return report(new TableStore(spark, root, catalog != SparkSessions.Catalog.NONE),
+        new HadoopFiles(spark.sparkContext().hadoopConfiguration()), study);
+  }
+
+  private String report(TableStore tables, HadoopFiles files, String study) throws IOException {
+    long start = System.nanoTime();
+    Views views = Views.register(spark, tables);
+    String page = new StudyReport(views, files, root, study).write().toString();
+    out.printf("report: written in %.1f s%n", (System.nanoTime() - start) / 1e9);
+    return page;
   }
 }

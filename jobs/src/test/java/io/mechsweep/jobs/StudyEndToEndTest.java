@@ -3,9 +3,16 @@ package io.mechsweep.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.mechsweep.analysis.probes.anchor.AnchorProbes;
+import io.mechsweep.analysis.tables.TableStore;
 import io.mechsweep.analysis.tables.Tables;
 import io.mechsweep.jobs.config.StudyConfig;
+import io.mechsweep.jobs.plan.StudyPlan;
+import io.mechsweep.jobs.stages.DatasetStage;
+import io.mechsweep.jobs.stages.ProbeStage;
 import io.mechsweep.jobs.stages.SparkSessions;
+import io.mechsweep.training.checkpoint.HadoopFiles;
+import io.mechsweep.training.checkpoint.RunStore;
 import io.mechsweep.training.eval.RunOutcome;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -25,7 +32,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A whole tiny study on local Spark with the embedded catalog: every table, then a re-run. */
+/**
+ * A whole tiny study on local Spark with the embedded catalog: every table, the probes, views and
+ * report, a re-run, a damaged checkpoint, a second Parquet reader and the command line.
+ */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class StudyEndToEndTest {
   @TempDir static Path root;
@@ -94,11 +104,59 @@ class StudyEndToEndTest {
     try (var results = Files.list(root.resolve("results"))) {
       assertThat(results.filter(p -> p.getFileName().toString().matches("[0-9a-f]{12}\\.json"))).hasSize(8);
     }
+
+    int checkpoints = checkpointsOnDisk();
+    assertThat(checkpoints).isGreaterThanOrEqualTo(16); // steps 6 and 12 of each run
+    assertThat(printed).contains("probes: " + checkpoints + " checkpoints probed (0 already in the table)")
+        .contains("ms per checkpoint");
+    assertThat(result.probes().failures()).isEmpty();
+    assertThat(spark.sql("select count(distinct run_id, step) from mechsweep.probes").first().getLong(0))
+        .isEqualTo(checkpoints);
+    // Every weight matrix of a depth-2 model: 2 embeddings, 6 per block, the unembedding.
+    assertThat(spark.sql("select count(distinct tensor) from mechsweep.probes p join mechsweep.runs r"
+        + " using (study, run_id) where r.depth = 2 and p.probe = 'effective_rank'").first().getLong(0)).isEqualTo(15);
+    assertThat(spark.sql("select min(value), max(value) from mechsweep.probes where probe = 'attn_flow'"
+        + " and bucket like 'last->%'").first()).satisfies(r -> {
+          assertThat(r.getDouble(0)).isGreaterThanOrEqualTo(0);
+          assertThat(r.getDouble(1)).isLessThanOrEqualTo(1);
+        });
+    assertThat(spark.sql("select sum(value) from mechsweep.probes where probe = 'attn_flow' and bucket like 'a1->%'"
+        + " group by run_id, step, layer, probe_set").collectAsList())
+        .as("a1 sees only the noise before the key, the key and itself: its attention sums to 1")
+        .hasSize(checkpoints * 3) // half the runs have 1 layer, half 2; two probe sets
+        .allSatisfy(r -> assertThat(r.getDouble(0)).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-5)));
+
+    List<Row> cells = spark.sql("select depth, gamma, solution_type, runs, no_fit from mechsweep.phase_diagram"
+        + " order by depth, gamma").collectAsList();
+    assertThat(cells).hasSize(4).allSatisfy(c -> assertThat(c.getLong(3)).isEqualTo(2));
+    assertThat(cells).extracting(c -> c.getInt(0) + "/" + c.getDouble(1))
+        .containsExactly("1/0.3", "1/0.8", "2/0.3", "2/0.8");
+    assertThat(spark.sql("select count(*) from mechsweep.run_summary where probe_step = 12"
+        + " and l1_wq_effective_rank > 0 and l1_unseen_a2_to_a1 is not null").first().getLong(0)).isEqualTo(8);
+
+    Path index = root.resolve("reports/tiny/index.html");
+    assertThat(result.report()).endsWith("reports/tiny/index.html");
+    String html = Files.readString(index);
+    assertThat(html).contains("<h2>Phase diagram</h2>", "<h2>Training curves</h2>", "Attention flow");
+    for (Row c : cells) {
+      assertThat(html).contains("<td>" + c.getString(2) + "</td>");
+    }
+    List<String> images = java.util.regex.Pattern.compile("<img src=\"([^\"]+)\"").matcher(html).results()
+        .map(m -> m.group(1)).toList();
+    assertThat(images).contains("phase-diagram.png", "effective-rank.png", "condensation.png", "spectra-depth2.png")
+        .filteredOn(i -> i.startsWith("curves/")).hasSize(8);
+    assertThat(images).filteredOn(i -> i.startsWith("attention/")).hasSize(4); // one per cell
+    for (String image : images) {
+      java.awt.image.BufferedImage png = javax.imageio.ImageIO.read(index.resolveSibling(image).toFile());
+      assertThat(png).as(image).isNotNull();
+      assertThat(png.getWidth()).as(image).isGreaterThan(300);
+    }
   }
 
   @Test
   @Order(3)
   void reRunningSkipsFinishedRunsAndDuplicatesNothing() throws Exception {
+    probesBefore = spark.sql("select count(*) from mechsweep.probes").first().getLong(0);
     List<Row> before = spark.sql("select * from mechsweep.evals order by run_id, step, eval_set, metric, bucket").collectAsList();
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     runStudy(out);
@@ -107,6 +165,132 @@ class StudyEndToEndTest {
     assertThat(count("runs")).isEqualTo(8);
     assertThat(spark.sql("select * from mechsweep.evals order by run_id, step, eval_set, metric, bucket").collectAsList())
         .containsExactlyElementsOf(before);
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .contains("probes: 0 checkpoints probed (" + checkpointsOnDisk() + " already in the table)");
+    assertThat(spark.sql("select count(*) from mechsweep.probes").first().getLong(0)).isEqualTo(probesBefore);
+  }
+
+  @Test
+  @Order(4)
+  void aCorruptCheckpointIsReportedAndTheOthersAreProbed() throws Exception {
+    StudyPlan plan = StudyPlan.of(CONFIG);
+    long perCheckpoint = spark.sql("select count(*) from mechsweep.probes where step = 6 and run_id = '"
+        + plan.runs().get(0).runId() + "'").first().getLong(0);
+    Path params = root.resolve("checkpoints").resolve(plan.runs().get(0).runId()).resolve("step-00000006/params.npz");
+    byte[] original = Files.readAllBytes(params);
+    byte[] damaged = original.clone();
+    damaged[damaged.length / 2] ^= 0x5a;
+    Files.write(params, damaged);
+    Files.deleteIfExists(params.resolveSibling(".params.npz.crc")); // let our own checksum catch it
+    deleteTree(root.resolve("tables/probes/study=tiny"));
+
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ProbeStage.Result r = probeStage(out);
+    assertThat(r.failures()).singleElement().asString()
+        .contains("step 6").contains("does not match its recorded SHA-256");
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains("probes: skipped run " + plan.runs().get(0).runId());
+    assertThat(r.probed()).isEqualTo(checkpointsOnDisk() - 1);
+    assertThat(spark.sql("select count(*) from mechsweep.probes").first().getLong(0)).isEqualTo(probesBefore - perCheckpoint);
+
+    Files.write(params, original); // repaired: the next run probes just that checkpoint
+    r = probeStage(new ByteArrayOutputStream());
+    assertThat(r.probed()).isEqualTo(1);
+    assertThat(r.alreadyProbed()).isEqualTo(checkpointsOnDisk() - 1);
+    assertThat(spark.sql("select count(*) from mechsweep.probes").first().getLong(0)).isEqualTo(probesBefore);
+  }
+
+  @Test
+  @Order(5)
+  void aReaderOtherThanSparkReadsTheSameTables() throws Exception {
+    Row spark = StudyEndToEndTest.spark.sql("select count(*), sum(value), count(distinct run_id) from mechsweep.probes"
+        + " where probe != 'last_attn_out_cos'").first();
+    try (java.sql.Connection duck = java.sql.DriverManager.getConnection("jdbc:duckdb:");
+        java.sql.Statement st = duck.createStatement()) {
+      String probes = root.resolve("tables/probes").toString().replace("'", "''") + "/*/*.parquet";
+      try (java.sql.ResultSet rs = st.executeQuery("select count(*), sum(value), count(distinct run_id), min(study)"
+          + " from read_parquet('" + probes + "', hive_partitioning = true) where probe != 'last_attn_out_cos'")) {
+        assertThat(rs.next()).isTrue();
+        assertThat(rs.getLong(1)).isEqualTo(spark.getLong(0));
+        assertThat(rs.getDouble(2)).isCloseTo(spark.getDouble(1), org.assertj.core.data.Offset.offset(1e-6));
+        assertThat(rs.getLong(3)).isEqualTo(8);
+        assertThat(rs.getString(4)).isEqualTo("tiny");
+      }
+      String runs = root.resolve("tables/runs").toString().replace("'", "''") + "/*/*.parquet";
+      try (java.sql.ResultSet rs = st.executeQuery("select run_id, gamma, depth, status from read_parquet('" + runs
+          + "', hive_partitioning = true) order by run_id")) {
+        List<String> duckRuns = new java.util.ArrayList<>();
+        while (rs.next()) {
+          duckRuns.add(rs.getString(1) + " " + rs.getDouble(2) + " " + rs.getInt(3) + " " + rs.getString(4));
+        }
+        assertThat(duckRuns).containsExactlyElementsOf(StudyEndToEndTest.spark.sql(
+            "select run_id, gamma, depth, status from mechsweep.runs order by run_id").collectAsList().stream()
+            .map(r -> r.getString(0) + " " + r.getDouble(1) + " " + r.getInt(2) + " " + r.getString(3)).toList());
+      }
+    }
+  }
+
+  @Test
+  @Order(6)
+  void theExampleQueriesRunAgainstTheCatalog() throws Exception {
+    Path dir = Path.of(System.getProperty("mechsweep.repo", ".."), "analysis", "sql");
+    List<Path> files;
+    try (var list = Files.list(dir)) {
+      files = list.filter(p -> p.toString().endsWith(".sql")).sorted().toList();
+    }
+    assertThat(files).extracting(p -> p.getFileName().toString())
+        .contains("phase_diagram.sql", "accuracy_vs_step.sql", "probe_vs_gamma.sql");
+    for (Path f : files) {
+      for (String statement : SqlFiles.statements(Files.readString(f))) {
+        assertThat(spark.sql(statement).count()).as(f.getFileName() + ": " + statement).isPositive();
+      }
+    }
+  }
+
+  @Test
+  @Order(7)
+  void theCommandLinePrintsTheViewAndRegeneratesTheReport() throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    PrintStream stdout = System.out;
+    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+    try {
+      assertThat(Main.execute(System.out, System.err, "sql", "--root", root.toString(),
+          "select depth, gamma, solution_type from mechsweep.phase_diagram order by depth, gamma")).isZero();
+      Files.delete(root.resolve("reports/tiny/index.html"));
+      assertThat(Main.execute(System.out, new PrintStream(err), "report", "--root", root.toString(), "tiny")).isZero();
+      assertThat(Main.execute(System.out, new PrintStream(err), "report", "--root", root.toString(), "nope")).isEqualTo(2);
+    } finally {
+      System.setOut(stdout);
+    }
+    String printed = out.toString(StandardCharsets.UTF_8);
+    assertThat(printed).contains("|depth|gamma|solution_type|");
+    assertThat(printed).contains("report: " + root.resolve("reports/tiny/index.html"));
+    assertThat(root.resolve("reports/tiny/index.html")).isNotEmptyFile();
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("study 'nope' has no runs in the tables");
+  }
+
+  private static long probesBefore;
+
+  private static ProbeStage.Result probeStage(ByteArrayOutputStream out) throws Exception {
+    StudyPlan plan = StudyPlan.of(CONFIG);
+    String datasetDir = DatasetStage.dir(root.toString(), new io.mechsweep.datagen.anchor.AnchorDataset(CONFIG.anchor()));
+    return ProbeStage.run(spark, plan, AnchorProbes.fromDataset(spark, datasetDir, 64),
+        new RunStore(root.toString(), new HadoopFiles(spark.sparkContext().hadoopConfiguration())),
+        new TableStore(spark, root.toString(), true), new PrintStream(out, true, StandardCharsets.UTF_8));
+  }
+
+  private static int checkpointsOnDisk() throws Exception {
+    try (var states = Files.walk(root.resolve("checkpoints"))) {
+      return (int) states.filter(p -> p.getFileName().toString().equals("state.json")).count();
+    }
+  }
+
+  private static void deleteTree(Path dir) throws Exception {
+    try (var paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
   }
 
   private static long count(String table) {

@@ -3,6 +3,7 @@ package io.mechsweep.analysis.tables;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mechsweep.analysis.AnchorSolution;
+import io.mechsweep.analysis.probes.ProbeRow;
 import io.mechsweep.datagen.DatasetMetadata;
 import io.mechsweep.training.eval.EvalRow;
 import io.mechsweep.training.eval.MetricRow;
@@ -78,6 +79,11 @@ public final class TableRows {
     return RowFactory.create(
         s.runId(), s.step(), s.type().label(), s.seenAccuracy(), s.inferentialAccuracy(),
         s.symmetricAccuracy(), s.fitThreshold(), s.mappingThreshold(), isFinal);
+  }
+
+  public static Row probe(ProbeRow p) {
+    return RowFactory.create(
+        p.runId(), p.step(), p.probe(), p.tensor(), p.layer(), p.head(), p.probeSet(), p.bucket(), p.value());
   }
 
   static String json(Object value) {

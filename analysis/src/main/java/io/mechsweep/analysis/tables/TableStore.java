@@ -31,14 +31,48 @@ public final class TableStore {
     return new Path(new Path(root, "tables"), table.name()).toString();
   }
 
+  public boolean usesCatalog() {
+    return useCatalog;
+  }
+
+  /** Where a study's rows of a table live. */
+  public String partition(Tables.Table table, String study) {
+    return new Path(location(table), Tables.PARTITION + "=" + study).toString();
+  }
+
+  /** Replaces the study's partition with {@code rows}. */
   public void write(Tables.Table table, String study, List<Row> rows) {
     Dataset<Row> df = spark.createDataFrame(rows, table.schema()).coalesce(1);
-    df.write()
-        .mode(SaveMode.Overwrite)
-        .parquet(new Path(location(table), Tables.PARTITION + "=" + study).toString());
+    df.write().mode(SaveMode.Overwrite).parquet(partition(table, study));
     if (useCatalog) {
       register(table);
     }
+  }
+
+  /**
+   * Adds rows to the study's partition, written by the executors that computed them (probe
+   * rows of a large study are too many to gather on the driver). Spark commits the files of one
+   * append together, so a failed append leaves the partition as it was.
+   */
+  public void append(Tables.Table table, String study, Dataset<Row> rows) {
+    rows.write().mode(SaveMode.Append).parquet(partition(table, study));
+    if (useCatalog) {
+      register(table);
+    }
+  }
+
+  /** The study's rows of a table (without the {@code study} column); empty when it has none yet. */
+  public Dataset<Row> readStudy(Tables.Table table, String study) {
+    String dir = partition(table, study);
+    try {
+      Path path = new Path(dir);
+      if (!path.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(path)) {
+        return spark.createDataFrame(List.of(), table.schema());
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return spark.read().schema(table.schema()).parquet(dir);
   }
 
   /** All studies' rows of a table, with the {@code study} column. */

@@ -100,7 +100,22 @@ public final class Tables {
           .add("mapping_threshold", DoubleType, false)
           .add("is_final", BooleanType, false));
 
-  public static final List<Table> ALL = List.of(DATASETS, RUNS, METRICS, EVALS, SOLUTIONS);
+  /** Checkpoint probes; {@code layer} is 0-based like parameter names ({@code blocks.0.…}). */
+  public static final Table PROBES =
+      new Table(
+          "probes",
+          new StructType()
+          .add("run_id", StringType, false)
+          .add("step", IntegerType, false)
+          .add("probe", StringType, false)
+          .add("tensor", StringType, true)
+          .add("layer", IntegerType, true)
+          .add("head", IntegerType, true)
+          .add("probe_set", StringType, true)
+          .add("bucket", StringType, false)
+          .add("value", DoubleType, false));
+
+  public static final List<Table> ALL = List.of(DATASETS, RUNS, METRICS, EVALS, SOLUTIONS, PROBES);
 
   private Tables() {}
 }

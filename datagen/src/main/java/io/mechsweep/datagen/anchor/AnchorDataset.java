@@ -99,6 +99,24 @@ public final class AnchorDataset implements RowSource {
         maxEvalRows);
   }
 
+  /**
+   * The sequences probes run on, by evaluation-set name: the seen pairs with held-out keys and
+   * the unseen pair, each spread over at most {@code maxRows} rows like the evaluation sets.
+   */
+  public static Map<String, List<AnchorSequence>> probeSequences(SparkSession spark, String dir, int maxRows)
+      throws IOException {
+    DatasetMetadata metadata = DatasetReader.requireComplete(spark, dir);
+    List<AnchorSequence> heldOut =
+        sequences(DatasetReader.readSplit(spark, dir, metadata, AnchorGenerator.SPLIT_HELD_OUT_KEYS));
+    List<AnchorSequence> unseen =
+        sequences(DatasetReader.readSplit(spark, dir, metadata, AnchorGenerator.SPLIT_UNSEEN_PAIR));
+    Map<String, List<AnchorSequence>> out = new LinkedHashMap<>();
+    out.put(EVAL_SEEN_HELD_OUT_KEYS,
+        spread(filter(heldOut, s -> !s.pair().equals(AnchorRules.SWAPPED_TRAINED)), maxRows));
+    out.put(EVAL_UNSEEN_PAIR, spread(unseen, maxRows));
+    return out;
+  }
+
   /** The same task data generated in memory, without Spark (tests, benchmarks). */
   public TaskData generateInMemory(int maxEvalRows) {
     Map<String, List<AnchorSequence>> bySplit = new LinkedHashMap<>();

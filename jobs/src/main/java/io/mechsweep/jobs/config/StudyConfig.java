@@ -17,6 +17,7 @@ public record StudyConfig(
     Training training,
     List<Long> seeds,
     Evaluation evaluation,
+    Probes probes,
     int checkpointEvery,
     int logEvery)
     implements Serializable {
@@ -52,4 +53,7 @@ public record StudyConfig(
    */
   public record Evaluation(int everySteps, int maxRowsPerSet, double fitThreshold, double mappingThreshold)
       implements Serializable {}
+
+  /** @param rowsPerSet sequences per probe set (seen pairs, unseen pair) for the activation probes */
+  public record Probes(int rowsPerSet) implements Serializable {}
 }

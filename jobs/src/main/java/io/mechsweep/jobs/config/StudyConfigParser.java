@@ -42,7 +42,7 @@ public final class StudyConfigParser {
       throw new ConfigException(source, List.of("(top level): expected a mapping with study, task, model, training, seeds"));
     }
     Fields f = new Fields();
-    f.onlyKeys(root, "", Set.of("study", "task", "model", "training", "seeds", "evaluation", "checkpoints", "logging"));
+    f.onlyKeys(root, "", Set.of("study", "task", "model", "training", "seeds", "evaluation", "probes", "checkpoints", "logging"));
     String study = f.string(root, "study", null);
     if (study == null) {
       f.problems().add("study: missing; allowed: a name of letters, digits, '-' or '_'");
@@ -108,6 +108,9 @@ public final class StudyConfigParser {
             f.intIn(evaluation, "evaluation.max_rows_per_set", 5_000, 1, 10_000_000),
             f.number(evaluation, "evaluation.fit_threshold", 0.9, 0, 1, false),
             f.number(evaluation, "evaluation.mapping_threshold", 0.5, 0, 1, false));
+    JsonNode probes = root.get("probes");
+    f.onlyKeys(probes, "probes", Set.of("rows_per_set"));
+    StudyConfig.Probes p = new StudyConfig.Probes(f.intIn(probes, "probes.rows_per_set", 512, 2, 100_000));
     JsonNode checkpoints = root.get("checkpoints");
     f.onlyKeys(checkpoints, "checkpoints", Set.of("every_steps"));
     JsonNode logging = root.get("logging");
@@ -122,7 +125,7 @@ public final class StudyConfigParser {
     if (!f.problems().isEmpty()) {
       throw new ConfigException(source, new ArrayList<>(f.problems()));
     }
-    return new StudyConfig(study, taskName, anchor, m, t, seeds, e, checkpointEvery, logEvery);
+    return new StudyConfig(study, taskName, anchor, m, t, seeds, e, p, checkpointEvery, logEvery);
   }
 
   private static AnchorSpec anchorSpec(JsonNode task, Fields f) {

@@ -105,6 +105,12 @@ public final class RunStore implements Serializable {
     return new Loaded(meta, ParameterSet.decode(p, manager), ParameterSet.decode(o, manager));
   }
 
+  /** Only the parameters of a member checkpoint (what probes need), verified. */
+  public NDList loadParams(String runId, int step, NDManager manager) throws IOException {
+    Checkpoint meta = readMeta(runId, step);
+    return ParameterSet.decode(verified(checkpointDir(runId, step), PARAMS, meta), manager);
+  }
+
   private byte[] verified(Path dir, String name, Checkpoint meta) throws IOException {
     byte[] bytes;
     try {

@@ -1,0 +1,154 @@
+package io.mechsweep.jobs.stages;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+import io.mechsweep.analysis.probes.CheckpointProber;
+import io.mechsweep.analysis.probes.CheckpointRef;
+import io.mechsweep.analysis.probes.ProbeRow;
+import io.mechsweep.analysis.probes.TaskProbes;
+import io.mechsweep.analysis.tables.TableRows;
+import io.mechsweep.analysis.tables.TableStore;
+import io.mechsweep.analysis.tables.Tables;
+import io.mechsweep.jobs.plan.RunSpec;
+import io.mechsweep.jobs.plan.StudyPlan;
+import io.mechsweep.training.TorchRuntime;
+import io.mechsweep.training.checkpoint.RunStore;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Set;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.util.CollectionAccumulator;
+import org.apache.spark.util.LongAccumulator;
+
+/**
+ * Probes every checkpoint of a study's runs that the {@code probes} table does not hold yet:
+ * the checkpoints are spread over Spark partitions, each task loads one model at a time, and
+ * the executors append their rows to the study's partition of the table. Re-running probes only
+ * new checkpoints, so it adds no duplicate rows. A checkpoint that cannot be read (corrupt,
+ * truncated) is reported and left unprobed; the others are written.
+ */
+public final class ProbeStage {
+  private ProbeStage() {}
+
+  /** @param msPerCheckpoint mean time a task spent on one checkpoint (load + all probes) */
+  public record Result(int probed, int alreadyProbed, List<String> failures, long rows, double seconds, double msPerCheckpoint) {}
+
+  public static Result run(
+      SparkSession spark, StudyPlan plan, TaskProbes probes, RunStore store, TableStore tables, PrintStream out)
+      throws IOException {
+    String study = plan.config().study();
+    Set<String> done = new HashSet<>();
+    for (Row r : tables.readStudy(Tables.PROBES, study).select("run_id", "step").distinct().collectAsList()) {
+      done.add(r.getString(0) + "@" + r.getInt(1));
+    }
+    List<CheckpointRef> todo = new ArrayList<>();
+    int already = 0;
+    for (RunSpec run : plan.runs()) {
+      for (int step : store.completedSteps(run.runId())) {
+        if (done.contains(run.runId() + "@" + step)) {
+          already++;
+        } else {
+          todo.add(new CheckpointRef(run.runId(), step, plan.modelConfig(run.depth())));
+        }
+      }
+    }
+    long start = System.nanoTime();
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    LongAccumulator taskNanos = jsc.sc().longAccumulator("probe nanos");
+    LongAccumulator rowCount = jsc.sc().longAccumulator("probe rows");
+    CollectionAccumulator<String> failures = jsc.sc().collectionAccumulator("probe failures");
+    int partitions = Math.max(1, Math.min(todo.size(), spark.sparkContext().defaultParallelism()));
+    int threads = TrainingStage.cpuThreadsPerTask(spark, partitions);
+    Broadcast<TaskProbes> broadcast = jsc.broadcast(probes);
+    Dataset<Row> rows =
+        spark
+            .createDataset(jsc.parallelize(todo, partitions).rdd(), Encoders.javaSerialization(CheckpointRef.class))
+            .mapPartitions(probeCheckpoints(broadcast, store, threads, taskNanos, rowCount, failures),
+                Encoders.row(Tables.PROBES.schema()));
+    tables.append(Tables.PROBES, study, rows); // also registers the table when nothing was new
+    double seconds = (System.nanoTime() - start) / 1e9;
+    List<String> failed = List.copyOf(failures.value());
+    int probed = todo.size() - failed.size();
+    double ms = probed == 0 ? 0 : taskNanos.value() / 1e6 / todo.size();
+    out.printf("probes: %d checkpoints probed (%d already in the table) in %.1f s, %.0f ms per checkpoint"
+        + " in a task (%d task(s), %d thread(s) each); %d rows%n",
+        probed, already, seconds, ms, partitions, threads, rowCount.value());
+    failed.forEach(f -> out.println("probes: skipped " + f));
+    return new Result(probed, already, failed, rowCount.value(), seconds, ms);
+  }
+
+  private static MapPartitionsFunction<CheckpointRef, Row> probeCheckpoints(
+      Broadcast<TaskProbes> probes, RunStore store, int cpuThreads, LongAccumulator nanos,
+      LongAccumulator rowCount, CollectionAccumulator<String> failures) {
+    return refs -> {
+      Device device = TrainingStage.assignedDevice();
+      TorchRuntime.init(Device.Type.CPU.equals(device.getDeviceType()) ? cpuThreads : 0);
+      NDManager manager = NDManager.newBaseManager(device);
+      return new CheckpointRows(refs, ref -> {
+        long t0 = System.nanoTime();
+        try {
+          List<Row> rows = new ArrayList<>();
+          for (ProbeRow p : CheckpointProber.probe(store, ref, probes.value(), manager)) {
+            rows.add(TableRows.probe(p));
+          }
+          rowCount.add(rows.size());
+          return rows;
+        } catch (IOException e) {
+          failures.add("run " + ref.runId() + " step " + ref.step() + ": " + e.getMessage());
+          return Collections.<Row>emptyList();
+        } finally {
+          nanos.add(System.nanoTime() - t0);
+        }
+      }, manager);
+    };
+  }
+
+  /** Probes lazily, one checkpoint at a time, so a task holds one model and its rows at once. */
+  private static final class CheckpointRows implements Iterator<Row> {
+    interface Probe {
+      List<Row> rows(CheckpointRef ref);
+    }
+
+    private final Iterator<CheckpointRef> refs;
+    private final Probe probe;
+    private final NDManager manager;
+    private Iterator<Row> current = Collections.emptyIterator();
+
+    CheckpointRows(Iterator<CheckpointRef> refs, Probe probe, NDManager manager) {
+      this.refs = refs;
+      this.probe = probe;
+      this.manager = manager;
+    }
+
+    @Override
+    public boolean hasNext() {
+      while (!current.hasNext() && refs.hasNext()) {
+        current = probe.rows(refs.next()).iterator();
+      }
+      if (!current.hasNext()) {
+        manager.close();
+      }
+      return current.hasNext();
+    }
+
+    @Override
+    public Row next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException();
+      }
+      return current.next();
+    }
+  }
+}
