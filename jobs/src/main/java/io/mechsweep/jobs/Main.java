@@ -210,7 +210,7 @@ public final class Main implements Runnable {
     System.exit(execute(System.out, System.err, args));
   }
 
-  /** Runs a command; bad configs and unreadable inputs exit with 2 and a one-paragraph error. */
+  /** Runs a command; bad configs, unreadable inputs and bad SQL exit with 2 and a short error. */
   static int execute(java.io.PrintStream out, java.io.PrintStream err, String... args) {
     System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
     CommandLine cli = new CommandLine(new Main());
@@ -218,7 +218,8 @@ public final class Main implements Runnable {
     cli.setErr(new java.io.PrintWriter(err, true));
     cli.setExecutionExceptionHandler(
         (e, cmd, parsed) -> {
-          if (e instanceof ConfigException || e instanceof java.io.IOException) {
+          if (e instanceof ConfigException || e instanceof java.io.IOException
+              || e instanceof org.apache.spark.sql.AnalysisException) {
             cmd.getErr().println(cmd.getColorScheme().errorText(e.getMessage()));
             return 2;
           }

@@ -244,6 +244,11 @@ class StudyEndToEndTest {
         assertThat(spark.sql(statement).count()).as(f.getFileName() + ": " + statement).isPositive();
       }
     }
+    // Without a catalog (--catalog none) the same views exist as temporary views over the paths.
+    io.mechsweep.analysis.tables.Views pathViews =
+        io.mechsweep.analysis.tables.Views.register(spark, new TableStore(spark, root.toString(), false));
+    assertThat(pathViews.sql("select * from ${db}phase_diagram order by depth, gamma").collectAsList())
+        .containsExactlyElementsOf(spark.sql("select * from mechsweep.phase_diagram order by depth, gamma").collectAsList());
   }
 
   @Test
@@ -259,6 +264,8 @@ class StudyEndToEndTest {
       Files.delete(root.resolve("reports/tiny/index.html"));
       assertThat(Main.execute(System.out, new PrintStream(err), "report", "--root", root.toString(), "tiny")).isZero();
       assertThat(Main.execute(System.out, new PrintStream(err), "report", "--root", root.toString(), "nope")).isEqualTo(2);
+      assertThat(Main.execute(System.out, new PrintStream(err), "sql", "--root", root.toString(),
+          "select no_such_column from mechsweep.phase_diagram")).isEqualTo(2);
     } finally {
       System.setOut(stdout);
     }
@@ -266,7 +273,8 @@ class StudyEndToEndTest {
     assertThat(printed).contains("|depth|gamma|solution_type|");
     assertThat(printed).contains("report: " + root.resolve("reports/tiny/index.html"));
     assertThat(root.resolve("reports/tiny/index.html")).isNotEmptyFile();
-    assertThat(err.toString(StandardCharsets.UTF_8)).contains("study 'nope' has no runs in the tables");
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("study 'nope' has no runs in the tables")
+        .contains("no_such_column");
   }
 
   private static long probesBefore;

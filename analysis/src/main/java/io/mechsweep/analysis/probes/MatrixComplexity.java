@@ -2,8 +2,6 @@ package io.mechsweep.analysis.probes;
 
 import java.util.Arrays;
 import org.apache.commons.math3.linear.Array2DRowRealMatrix;
-import org.apache.commons.math3.linear.EigenDecomposition;
-import org.apache.commons.math3.linear.RealMatrix;
 import org.apache.commons.math3.linear.SingularValueDecomposition;
 
 /**
@@ -105,7 +103,10 @@ public final class MatrixComplexity {
 
   /**
    * Eigenvalues (descending) of the covariance of the rows of {@code samples} (each row one
-   * observation, e.g. one token's embedding); divides by n − 1.
+   * observation, e.g. one token's embedding; divides by n − 1), {@code min(n, d)} of them. They
+   * are the squared singular values of the centred samples over n − 1: an SVD stays accurate
+   * where the covariance is rank-deficient (fewer tokens than dimensions), which made commons-math's
+   * symmetric eigensolver fail to converge on trained embeddings.
    */
   public static double[] covarianceEigenvalues(double[][] samples) {
     int n = samples.length;
@@ -116,24 +117,17 @@ public final class MatrixComplexity {
         mean[j] += row[j] / n;
       }
     }
-    double[][] cov = new double[d][d];
-    for (double[] row : samples) {
-      for (int a = 0; a < d; a++) {
-        double da = row[a] - mean[a];
-        for (int b = a; b < d; b++) {
-          cov[a][b] += da * (row[b] - mean[b]) / (n - 1);
-        }
+    double[][] centred = new double[n][d];
+    for (int i = 0; i < n; i++) {
+      for (int j = 0; j < d; j++) {
+        centred[i][j] = samples[i][j] - mean[j];
       }
     }
-    for (int a = 0; a < d; a++) {
-      for (int b = 0; b < a; b++) {
-        cov[a][b] = cov[b][a];
-      }
+    double[] sv = singularValues(centred);
+    double[] eig = new double[sv.length];
+    for (int i = 0; i < sv.length; i++) {
+      eig[i] = sv[i] * sv[i] / (n - 1);
     }
-    RealMatrix m = new Array2DRowRealMatrix(cov, false);
-    double[] eig = new EigenDecomposition(m).getRealEigenvalues().clone();
-    Arrays.sort(eig);
-    reverse(eig);
     return eig;
   }
 

@@ -46,7 +46,7 @@ public final class Charts {
             .height(Math.max(360, 110 * distinctDepths(cells) + 160))
             .title(title).xAxisTitle("γ (initialization rate: σ = d_in^-γ)").yAxisTitle("depth").build();
     chart.getStyler().setMarkerSize(60);
-    chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
+    chart.getStyler().setLegendVisible(false); // the legend would repeat 60-pixel squares: cells are labelled instead
     chart.getStyler().setYAxisDecimalPattern("#");
     chart.getStyler().setXAxisDecimalPattern("0.0#");
     double gMin = cells.stream().mapToDouble(Cell::gamma).min().orElse(0);
@@ -67,9 +67,10 @@ public final class Charts {
       s.setMarkerColor(TYPE_COLORS.get(type));
     }
     for (Cell c : cells) {
+      chart.addAnnotation(new AnnotationText(c.solutionType(), c.gamma(), c.depth() + 0.36, false));
       chart.addAnnotation(new AnnotationText(
           String.format(Locale.ROOT, "inf %s sym %s", fmt(c.inferential()), fmt(c.symmetric())),
-          c.gamma(), c.depth() - 0.42, false));
+          c.gamma(), c.depth() - 0.36, false));
     }
     return png(chart);
   }
@@ -79,7 +80,8 @@ public final class Charts {
       String title, double[] lossSteps, double[] loss, double[] evalSteps, double[] seen,
       double[] inferential, double[] symmetric) throws IOException {
     XYChart chart = new XYChartBuilder().width(720).height(400).title(title).xAxisTitle("step").build();
-    chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
+    chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+    chart.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
     chart.getStyler().setMarkerSize(5);
     chart.setYAxisGroupTitle(0, "accuracy");
     chart.setYAxisGroupTitle(1, "training loss");

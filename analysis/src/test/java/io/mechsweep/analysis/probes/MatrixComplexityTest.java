@@ -68,6 +68,14 @@ class MatrixComplexityTest {
     double[] eig = MatrixComplexity.covarianceEigenvalues(pts);
     assertThat(eig[0]).isCloseTo(2.5 * 5, within(1e-9)); // var(t) = 2.5, direction (1,2) has |.|² = 5
     assertThat(eig[1]).isCloseTo(0, within(1e-9));
+
+    // Fewer samples than dimensions (as with 84 tokens in 128 dimensions): e1, e2, e3 in R^5
+    // have covariance (I − J/3)/2 on the first three axes, eigenvalues 1/2, 1/2, 0.
+    double[][] basis = new double[3][5];
+    for (int i = 0; i < 3; i++) {
+      basis[i][i] = 1;
+    }
+    assertThat(MatrixComplexity.covarianceEigenvalues(basis)).containsExactly(new double[] {0.5, 0.5, 0}, within(1e-12));
   }
 
   @Test

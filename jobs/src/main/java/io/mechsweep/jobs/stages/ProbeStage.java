@@ -37,7 +37,8 @@ import org.apache.spark.util.LongAccumulator;
  * the checkpoints are spread over Spark partitions, each task loads one model at a time, and
  * the executors append their rows to the study's partition of the table. Re-running probes only
  * new checkpoints, so it adds no duplicate rows. A checkpoint that cannot be read (corrupt,
- * truncated) is reported and left unprobed; the others are written.
+ * truncated) or probed is reported with its reason and left unprobed, so the next run retries
+ * it; the others are written.
  */
 public final class ProbeStage {
   private ProbeStage() {}
@@ -105,8 +106,8 @@ public final class ProbeStage {
           }
           rowCount.add(rows.size());
           return rows;
-        } catch (IOException e) {
-          failures.add("run " + ref.runId() + " step " + ref.step() + ": " + e.getMessage());
+        } catch (IOException | RuntimeException e) { // one bad checkpoint must not stop the others
+          failures.add("run " + ref.runId() + " step " + ref.step() + ": " + e);
           return Collections.<Row>emptyList();
         } finally {
           nanos.add(System.nanoTime() - t0);
@@ -125,6 +126,7 @@ public final class ProbeStage {
     private final Probe probe;
     private final NDManager manager;
     private Iterator<Row> current = Collections.emptyIterator();
+    private boolean closed;
 
     CheckpointRows(Iterator<CheckpointRef> refs, Probe probe, NDManager manager) {
       this.refs = refs;
@@ -137,8 +139,9 @@ public final class ProbeStage {
       while (!current.hasNext() && refs.hasNext()) {
         current = probe.rows(refs.next()).iterator();
       }
-      if (!current.hasNext()) {
+      if (!current.hasNext() && !closed) { // the last checkpoint is done: free the task's tensors
         manager.close();
+        closed = true;
       }
       return current.hasNext();
     }
