@@ -34,7 +34,7 @@ final class Html {
   void table(Dataset<Row> rows) {
     String[] columns = rows.columns();
     List<Row> data = rows.collectAsList();
-    body.append("<table>\n<tr>");
+    body.append("<div class=\"scroll\"><table>\n<tr>");
     for (String c : columns) {
       body.append("<th>").append(escape(c)).append("</th>");
     }
@@ -46,7 +46,7 @@ final class Html {
       }
       body.append("</tr>\n");
     }
-    body.append("</table>\n");
+    body.append("</table></div>\n");
   }
 
   String render() {
@@ -54,7 +54,7 @@ final class Html {
         + "</title>\n<style>\nbody{font-family:sans-serif;margin:2em;max-width:1400px}"
         + "table{border-collapse:collapse;font-size:13px;margin-bottom:1em}"
         + "td,th{border:1px solid #ccc;padding:3px 6px;text-align:right}th{background:#f3f3f3}"
-        + "pre{background:#f6f6f6;padding:8px}img{max-width:100%}\n</style>\n</head>\n<body>\n"
+        + "pre{background:#f6f6f6;padding:8px}img{max-width:100%}.scroll{overflow-x:auto}\n</style>\n</head>\n<body>\n"
         + body + "</body>\n</html>\n";
   }
 
