@@ -3,7 +3,10 @@ package io.mechsweep.jobs;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Splits a .sql file into statements: {@code --} comments dropped, {@code ;} ends a statement. */
+/**
+ * Splits a .sql file into statements: {@code --} comments dropped, {@code ;} ends a statement.
+ * Simple on purpose (for analysis/sql/): neither may appear inside a string literal.
+ */
 final class SqlFiles {
   private SqlFiles() {}
 
