@@ -68,9 +68,10 @@ public final class Charts {
     }
     for (Cell c : cells) {
       chart.addAnnotation(new AnnotationText(c.solutionType(), c.gamma(), c.depth() + 0.36, false));
-      chart.addAnnotation(new AnnotationText(
-          String.format(Locale.ROOT, "inf %s sym %s", fmt(c.inferential()), fmt(c.symmetric())),
-          c.gamma(), c.depth() - 0.36, false));
+      String accuracies = c.inferential() == null // no learning rate fit: say how far it got
+          ? "seen " + fmt(c.seen())
+          : String.format(Locale.ROOT, "inf %s sym %s", fmt(c.inferential()), fmt(c.symmetric()));
+      chart.addAnnotation(new AnnotationText(accuracies, c.gamma(), c.depth() - 0.36, false));
     }
     return png(chart);
   }
