@@ -135,7 +135,8 @@ public final class MatrixComplexity {
     return dot(normalized(a), normalized(b));
   }
 
-  static double[] normalized(double[] v) {
+  /** {@code v / ‖v‖}; the zero vector stays zero. */
+  public static double[] normalized(double[] v) {
     double norm = Math.sqrt(dot(v, v));
     double[] out = new double[v.length];
     if (norm > 0) {
@@ -146,7 +147,7 @@ public final class MatrixComplexity {
     return out;
   }
 
-  static double dot(double[] a, double[] b) {
+  public static double dot(double[] a, double[] b) {
     double sum = 0;
     for (int i = 0; i < a.length; i++) {
       sum += a[i] * b[i];

@@ -76,8 +76,8 @@ public final class StudyReport {
     attention(html, runs);
     curves(html, runs);
     html.heading(2, "Query the same numbers");
-    html.code("bin/mechsweep sql \"select * from mechsweep.phase_diagram where study = '" + study + "'\"\n"
-        + "bin/mechsweep sql --file analysis/sql/probe_vs_gamma.sql");
+    html.code("bin/mechsweep sql --root " + root + " \"select * from mechsweep.phase_diagram where study = '"
+        + study + "'\"\nbin/mechsweep sql --root " + root + " --file analysis/sql/probe_vs_gamma.sql");
     Path index = new Path(dir, "index.html");
     files.writeAtomically(index, html.render().getBytes(StandardCharsets.UTF_8));
     return index;

@@ -16,6 +16,7 @@ import io.mechsweep.training.Tensors;
 import io.mechsweep.training.model.PackedTransformer;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -198,39 +199,19 @@ public final class AnchorProbes implements TaskProbes {
    * none does. With {@code sameSet}, only i &lt; j is counted (a against itself).
    */
   static double meanCosine(double[][] a, double[][] b, boolean sameSet, PairFilter keep) {
-    double[][] ua = unit(a);
-    double[][] ub = sameSet ? ua : unit(b);
+    double[][] ua = Arrays.stream(a).map(MatrixComplexity::normalized).toArray(double[][]::new);
+    double[][] ub = sameSet ? ua : Arrays.stream(b).map(MatrixComplexity::normalized).toArray(double[][]::new);
     double sum = 0;
     long n = 0;
     for (int i = 0; i < ua.length; i++) {
       for (int j = sameSet ? i + 1 : 0; j < ub.length; j++) {
         if (keep.test(i, j)) {
-          double dot = 0;
-          for (int c = 0; c < ua[i].length; c++) {
-            dot += ua[i][c] * ub[j][c];
-          }
-          sum += dot;
+          sum += MatrixComplexity.dot(ua[i], ub[j]);
           n++;
         }
       }
     }
     return n == 0 ? Double.NaN : sum / n;
-  }
-
-  private static double[][] unit(double[][] v) {
-    double[][] out = new double[v.length][];
-    for (int i = 0; i < v.length; i++) {
-      double norm = 0;
-      for (double x : v[i]) {
-        norm += x * x;
-      }
-      norm = Math.sqrt(norm);
-      out[i] = new double[v[i].length];
-      for (int c = 0; c < v[i].length; c++) {
-        out[i][c] = norm > 0 ? v[i][c] / norm : 0;
-      }
-    }
-    return out;
   }
 
   private static double[][] vectors(float[] flat, int n, int d) {
