@@ -114,6 +114,11 @@ public final class Main implements Runnable {
     @Option(names = "--retry-failed", description = "Train runs that failed before again.")
     boolean retryFailed;
 
+    @Option(names = "--reprobe",
+        description = "Probe every checkpoint again and replace the study's probe rows (after the"
+            + " probes changed). Default: probe only checkpoints not yet in the probes table.")
+    boolean reprobe;
+
     /** Whether to generate the dataset when it is missing (study) or require it (train). */
     abstract boolean generate();
 
@@ -123,7 +128,7 @@ public final class Main implements Runnable {
       StudyConfig c = StudyConfigParser.parse(config);
       try (SparkSession spark = common.session(generate() ? "study" : "train")) {
         new StudyRunner(spark, common.resolvedRoot(), common.catalogMode(), System.out)
-            .train(c, generate(), retryFailed);
+            .train(c, generate(), retryFailed, reprobe);
       }
       return 0;
     }

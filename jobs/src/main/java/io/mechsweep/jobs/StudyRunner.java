@@ -51,8 +51,11 @@ public final class StudyRunner {
    * Trains every unfinished run and writes the tables.
    *
    * @param generateIfMissing generate the dataset first (study) or require it (train)
+   * @param reprobe probe every checkpoint again, replacing the study's probe rows (after the
+   *     probes themselves changed); otherwise only checkpoints not in the table are probed
    */
-  public Result train(StudyConfig config, boolean generateIfMissing, boolean retryFailed) throws IOException {
+  public Result train(StudyConfig config, boolean generateIfMissing, boolean retryFailed, boolean reprobe)
+      throws IOException {
     StudyPlan plan = StudyPlan.of(config);
     AnchorDataset dataset = new AnchorDataset(config.anchor());
     String datasetDir = DatasetStage.dir(root, dataset);
@@ -72,6 +75,9 @@ public final class StudyRunner {
     TableStore tables = new TableStore(spark, root, catalog != SparkSessions.Catalog.NONE);
     List<StudySummary.RunResult> runs = TableStage.write(tables, plan, metadata, datasetDir, outcomes);
     AnchorProbes probes = AnchorProbes.fromDataset(spark, datasetDir, config.probes().rowsPerSet());
+    if (reprobe) {
+      tables.dropPartition(Tables.PROBES, config.study());
+    }
     ProbeStage.Result probed = ProbeStage.run(spark, plan, probes, store, tables, out);
     String report = report(tables, files, config.study());
     String summary = StudySummary.format(config.study(), runs);

@@ -56,14 +56,14 @@ class StudyEndToEndTest {
 
   private static StudyRunner.Result runStudy(ByteArrayOutputStream out) throws Exception {
     return new StudyRunner(spark, root.toString(), SparkSessions.Catalog.EMBEDDED,
-        new PrintStream(out, true, StandardCharsets.UTF_8)).train(CONFIG, true, false);
+        new PrintStream(out, true, StandardCharsets.UTF_8)).train(CONFIG, true, false, false);
   }
 
   @Test
   @Order(1)
   void trainingWithoutADatasetSaysWhatToRun() {
     assertThatThrownBy(() -> new StudyRunner(spark, root.toString(), SparkSessions.Catalog.EMBEDDED,
-        new PrintStream(new ByteArrayOutputStream())).train(CONFIG, false, false))
+        new PrintStream(new ByteArrayOutputStream())).train(CONFIG, false, false, false))
         .hasMessageContaining("no complete dataset").hasMessageContaining("mechsweep generate");
   }
 
@@ -253,7 +253,7 @@ class StudyEndToEndTest {
 
   @Test
   @Order(7)
-  void theCommandLinePrintsTheViewAndRegeneratesTheReport() throws Exception {
+  void theCommandLineQueriesReprobesAndRegeneratesTheReport() throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     PrintStream stdout = System.out;
@@ -261,6 +261,9 @@ class StudyEndToEndTest {
     try {
       assertThat(Main.execute(System.out, System.err, "sql", "--root", root.toString(),
           "select depth, gamma, solution_type from mechsweep.phase_diagram order by depth, gamma")).isZero();
+      Path config = Files.writeString(root.resolve("tiny.yaml"), StudyConfigParserTest.TINY);
+      assertThat(Main.execute(System.out, System.err, "study", "--root", root.toString(), config.toString(),
+          "--reprobe")).isZero();
       Files.delete(root.resolve("reports/tiny/index.html"));
       assertThat(Main.execute(System.out, new PrintStream(err), "report", "--root", root.toString(), "tiny")).isZero();
       assertThat(Main.execute(System.out, new PrintStream(err), "report", "--root", root.toString(), "nope")).isEqualTo(2);
@@ -271,6 +274,9 @@ class StudyEndToEndTest {
     }
     String printed = out.toString(StandardCharsets.UTF_8);
     assertThat(printed).contains("|depth|gamma|solution_type|");
+    assertThat(printed).as("--reprobe replaces the probe rows: all probed again, none duplicated")
+        .contains("probes: " + checkpointsOnDisk() + " checkpoints probed (0 already in the table)")
+        .contains("; " + probesBefore + " rows");
     assertThat(printed).contains("report: " + root.resolve("reports/tiny/index.html"));
     assertThat(root.resolve("reports/tiny/index.html")).isNotEmptyFile();
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("study 'nope' has no runs in the tables")

@@ -61,6 +61,16 @@ public final class TableStore {
     }
   }
 
+  /** Deletes the study's rows of a table (the next write or append registers it again). */
+  public void dropPartition(Tables.Table table, String study) {
+    Path path = new Path(partition(table, study));
+    try {
+      path.getFileSystem(spark.sparkContext().hadoopConfiguration()).delete(path, true);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   /** The study's rows of a table (without the {@code study} column); empty when it has none yet. */
   public Dataset<Row> readStudy(Tables.Table table, String study) {
     String dir = partition(table, study);
