@@ -67,6 +67,8 @@ public final class ProbeStage {
     }
     long start = System.nanoTime();
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    // Accumulators updated inside a write count a retried task twice: they feed the printed line
+    // and the result, never the table.
     LongAccumulator taskNanos = jsc.sc().longAccumulator("probe nanos");
     LongAccumulator rowCount = jsc.sc().longAccumulator("probe rows");
     CollectionAccumulator<String> failures = jsc.sc().collectionAccumulator("probe failures");
