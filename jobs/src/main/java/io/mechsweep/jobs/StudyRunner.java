@@ -65,7 +65,8 @@ public final class StudyRunner {
             : DatasetMetadata.read(datasetDir, spark.sparkContext().hadoopConfiguration())
                 .orElseThrow(() -> new IOException("no complete dataset at " + datasetDir
                     + "; run `mechsweep generate` with this config first (or use `mechsweep study`)"));
-    TaskData data = AnchorDataset.load(spark, datasetDir, config.evaluation().maxRowsPerSet());
+    AnchorDataset.Splits splits = AnchorDataset.readSplits(spark, datasetDir); // once for training and probes
+    TaskData data = splits.taskData(config.evaluation().maxRowsPerSet());
     HadoopFiles files = new HadoopFiles(spark.sparkContext().hadoopConfiguration());
     RunStore store = new RunStore(root, files);
     long start = System.nanoTime();
@@ -74,7 +75,7 @@ public final class StudyRunner {
 
     TableStore tables = new TableStore(spark, root, catalog != SparkSessions.Catalog.NONE);
     List<StudySummary.RunResult> runs = TableStage.write(tables, plan, metadata, datasetDir, outcomes);
-    AnchorProbes probes = AnchorProbes.fromDataset(spark, datasetDir, config.probes().rowsPerSet());
+    AnchorProbes probes = AnchorProbes.of(splits, config.probes().rowsPerSet());
     if (reprobe) {
       tables.dropPartition(Tables.PROBES, config.study());
     }

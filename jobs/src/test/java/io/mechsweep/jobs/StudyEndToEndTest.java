@@ -288,7 +288,7 @@ class StudyEndToEndTest {
   private static ProbeStage.Result probeStage(ByteArrayOutputStream out) throws Exception {
     StudyPlan plan = StudyPlan.of(CONFIG);
     String datasetDir = DatasetStage.dir(root.toString(), new io.mechsweep.datagen.anchor.AnchorDataset(CONFIG.anchor()));
-    return ProbeStage.run(spark, plan, AnchorProbes.fromDataset(spark, datasetDir, 64),
+    return ProbeStage.run(spark, plan, AnchorProbes.of(io.mechsweep.datagen.anchor.AnchorDataset.readSplits(spark, datasetDir), 64),
         new RunStore(root.toString(), new HadoopFiles(spark.sparkContext().hadoopConfiguration())),
         new TableStore(spark, root.toString(), true), new PrintStream(out, true, StandardCharsets.UTF_8));
   }

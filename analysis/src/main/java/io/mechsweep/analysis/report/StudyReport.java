@@ -2,11 +2,13 @@ package io.mechsweep.analysis.report;
 
 import io.mechsweep.analysis.probes.WeightProbes;
 import io.mechsweep.analysis.probes.anchor.AnchorProbes;
+import io.mechsweep.analysis.tables.Tables;
 import io.mechsweep.analysis.tables.Views;
 import io.mechsweep.training.checkpoint.HadoopFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -37,7 +39,7 @@ public final class StudyReport {
   private final Path dir;
 
   public StudyReport(Views views, HadoopFiles files, String root, String study) {
-    if (!study.matches("[A-Za-z0-9_-]{1,64}")) {
+    if (!study.matches(Tables.STUDY_NAME)) {
       throw new IllegalArgumentException("study name '" + study + "': allowed are 1–64 letters, digits, '-' or '_'");
     }
     this.views = views;
@@ -154,6 +156,10 @@ public final class StudyReport {
         chosen.putIfAbsent(r.getAs("depth") + "|" + r.getAs("gamma"), r);
       }
     }
+    Map<String, List<Row>> flows = byRun("SELECT p.run_id, p.layer, p.bucket, p.value FROM ${db}probes p"
+        + " JOIN ${db}run_summary r ON p.study = r.study AND p.run_id = r.run_id AND p.step = r.probe_step"
+        + " WHERE p.study = '%s' AND p.probe = '" + AnchorProbes.ATTN_FLOW + "' AND p.probe_set = '"
+        + AnchorProbes.UNSEEN + "' AND p.head = 0");
     for (Row run : chosen.values()) {
       String runId = run.getAs("run_id");
       int depth = run.getAs("depth");
@@ -161,9 +167,7 @@ public final class StudyReport {
       for (int l = 0; l < depth; l++) {
         layers.add(new double[AnchorProbes.QUERY_ROLES.size()][AnchorProbes.KEY_ROLES.size()]);
       }
-      for (Row p : query("SELECT layer, bucket, value FROM ${db}probes WHERE study = '%s' AND run_id = '" + runId
-          + "' AND step = " + run.<Integer>getAs("probe_step") + " AND probe = '" + AnchorProbes.ATTN_FLOW
-          + "' AND probe_set = '" + AnchorProbes.UNSEEN + "' AND head = 0")) {
+      for (Row p : flows.getOrDefault(runId, List.of())) {
         String[] edge = p.<String>getAs("bucket").split("->");
         layers.get(p.<Integer>getAs("layer"))[AnchorProbes.QUERY_ROLES.indexOf(edge[0])]
             [AnchorProbes.KEY_ROLES.indexOf(edge[1])] = p.getAs("value");
@@ -181,17 +185,20 @@ public final class StudyReport {
       html.paragraph("The first " + MAX_CURVES + " of " + runs.size() + " runs; every curve is in tables metrics"
           + " and solutions.");
     }
+    Map<String, List<Row>> losses = byRun("SELECT run_id, step, loss FROM ${db}metrics WHERE study = '%s'"
+        + " ORDER BY run_id, step");
+    Map<String, List<Row>> accuracies = byRun("SELECT run_id, step, seen_accuracy, inferential_accuracy,"
+        + " symmetric_accuracy FROM ${db}solutions WHERE study = '%s' ORDER BY run_id, step");
     for (Row run : runs.subList(0, Math.min(MAX_CURVES, runs.size()))) {
       String runId = run.getAs("run_id");
-      List<Row> loss = query("SELECT step, loss FROM ${db}metrics WHERE study = '%s' AND run_id = '" + runId + "' ORDER BY step");
-      List<Row> acc = query("SELECT step, seen_accuracy, inferential_accuracy, symmetric_accuracy FROM ${db}solutions"
-          + " WHERE study = '%s' AND run_id = '" + runId + "' ORDER BY step");
+      List<Row> loss = losses.getOrDefault(runId, List.of());
+      List<Row> acc = accuracies.getOrDefault(runId, List.of());
       String title = String.format(Locale.ROOT, "%s: depth %d, γ %.2f, lr %.1e, seed %d — %s", runId,
           run.<Integer>getAs("depth"), run.<Double>getAs("gamma"), run.<Double>getAs("peak_lr"),
           run.<Long>getAs("seed"), run.getAs("solution_type") == null ? run.getAs("status") : run.getAs("solution_type"));
       image(html, "curves/" + runId + ".png",
-          Charts.trainingCurves(title, column(loss, 0), column(loss, 1), column(acc, 0), column(acc, 1),
-              column(acc, 2), column(acc, 3)),
+          Charts.trainingCurves(title, column(loss, 1), column(loss, 2), column(acc, 1), column(acc, 2),
+              column(acc, 3), column(acc, 4)),
           "training curves of run " + runId);
     }
   }
@@ -221,6 +228,18 @@ public final class StudyReport {
 
   private List<Row> query(String template) {
     return frame(template).collectAsList();
+  }
+
+  /**
+   * One query for every run, grouped by its first column (run_id) in query order: a report
+   * of many runs costs one Spark job per picture kind, not one per run.
+   */
+  private Map<String, List<Row>> byRun(String template) {
+    Map<String, List<Row>> out = new HashMap<>();
+    for (Row r : query(template)) {
+      out.computeIfAbsent(r.getString(0), k -> new ArrayList<>()).add(r);
+    }
+    return out;
   }
 
   private void image(Html html, String name, byte[] png, String alt) throws IOException {

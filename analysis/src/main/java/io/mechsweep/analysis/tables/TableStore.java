@@ -65,7 +65,7 @@ public final class TableStore {
   public void dropPartition(Tables.Table table, String study) {
     Path path = new Path(partition(table, study));
     try {
-      path.getFileSystem(spark.sparkContext().hadoopConfiguration()).delete(path, true);
+      fs(path).delete(path, true);
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
@@ -73,21 +73,24 @@ public final class TableStore {
 
   /** The study's rows of a table (without the {@code study} column); empty when it has none yet. */
   public Dataset<Row> readStudy(Tables.Table table, String study) {
-    String dir = partition(table, study);
+    Path path = new Path(partition(table, study));
     try {
-      Path path = new Path(dir);
-      if (!path.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(path)) {
+      if (!fs(path).exists(path)) {
         return spark.createDataFrame(List.of(), table.schema());
       }
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
-    return spark.read().schema(table.schema()).parquet(dir);
+    return spark.read().schema(table.schema()).parquet(path.toString());
   }
 
   /** All studies' rows of a table, with the {@code study} column. */
   public Dataset<Row> read(Tables.Table table) {
     return spark.read().schema(withPartition(table.schema())).parquet(location(table));
+  }
+
+  private org.apache.hadoop.fs.FileSystem fs(Path path) throws java.io.IOException {
+    return path.getFileSystem(spark.sparkContext().hadoopConfiguration());
   }
 
   private void register(Tables.Table table) {

@@ -17,6 +17,8 @@ import org.apache.spark.sql.types.StructType;
 public final class Tables {
   public static final String DATABASE = "mechsweep";
   public static final String PARTITION = "study";
+  /** What a study may be called: it names a partition directory and appears quoted in SQL. */
+  public static final String STUDY_NAME = "[A-Za-z0-9_-]{1,64}";
 
   /** A table's name in the catalog and its columns, without the {@code study} partition. */
   public record Table(String name, StructType schema) {}

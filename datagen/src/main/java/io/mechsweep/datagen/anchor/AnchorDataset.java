@@ -84,37 +84,57 @@ public final class AnchorDataset implements RowSource {
         spark, this, TASK, datasetId(), spec().seed(), spec(), dir, partitions);
   }
 
-  /**
-   * Loads the training split and builds the evaluation sets from a generated dataset.
-   *
-   * @param maxEvalRows cap per evaluation set (spread evenly over the rows; deterministic)
-   */
-  public static TaskData load(SparkSession spark, String dir, int maxEvalRows) throws IOException {
+  /** A dataset's three splits as sequences: what training data and probe sets are built from. */
+  public record Splits(
+      String datasetId, List<AnchorSequence> train, List<AnchorSequence> heldOut, List<AnchorSequence> unseen) {
+
+    /** Held-out-key sequences of the pairs trained inferentially, i.e. without (3,4). */
+    public List<AnchorSequence> seenHeldOut() {
+      return filter(heldOut, s -> !s.pair().equals(AnchorRules.SWAPPED_TRAINED));
+    }
+
+    /**
+     * The training split and the evaluation sets.
+     *
+     * @param maxEvalRows cap per evaluation set (spread evenly over the rows; deterministic)
+     */
+    public TaskData taskData(int maxEvalRows) {
+      List<EvalSet> evals = new ArrayList<>();
+      evals.add(evalSet(EVAL_SEEN_HELD_OUT_KEYS, seenHeldOut(), maxEvalRows, false));
+      List<AnchorSequence> swappedRows = filter(heldOut, s -> s.pair().equals(AnchorRules.SWAPPED_TRAINED));
+      if (!swappedRows.isEmpty()) {
+        evals.add(evalSet(EVAL_SWAPPED_HELD_OUT_KEYS, swappedRows, maxEvalRows, false));
+      }
+      evals.add(evalSet(EVAL_UNSEEN_PAIR, unseen, maxEvalRows, true));
+      evals.add(evalSet(EVAL_TRAIN_SAMPLE, train, maxEvalRows, false));
+      return new TaskData(TASK, datasetId, AnchorRules.VOCAB_SIZE, table(train), List.copyOf(evals));
+    }
+
+    /**
+     * The sequences probes run on, by evaluation-set name: the seen pairs with held-out keys and
+     * the unseen pair, each spread over at most {@code maxRows} rows like the evaluation sets.
+     */
+    public Map<String, List<AnchorSequence>> probeSequences(int maxRows) {
+      Map<String, List<AnchorSequence>> out = new LinkedHashMap<>();
+      out.put(EVAL_SEEN_HELD_OUT_KEYS, spread(seenHeldOut(), maxRows));
+      out.put(EVAL_UNSEEN_PAIR, spread(unseen, maxRows));
+      return out;
+    }
+  }
+
+  /** Reads a generated dataset's splits (refused when the dataset is incomplete). */
+  public static Splits readSplits(SparkSession spark, String dir) throws IOException {
     DatasetMetadata metadata = DatasetReader.requireComplete(spark, dir);
-    return taskData(
+    return new Splits(
         metadata.datasetId(),
         sequences(DatasetReader.readSplit(spark, dir, metadata, AnchorGenerator.SPLIT_TRAIN)),
         sequences(DatasetReader.readSplit(spark, dir, metadata, AnchorGenerator.SPLIT_HELD_OUT_KEYS)),
-        sequences(DatasetReader.readSplit(spark, dir, metadata, AnchorGenerator.SPLIT_UNSEEN_PAIR)),
-        maxEvalRows);
+        sequences(DatasetReader.readSplit(spark, dir, metadata, AnchorGenerator.SPLIT_UNSEEN_PAIR)));
   }
 
-  /**
-   * The sequences probes run on, by evaluation-set name: the seen pairs with held-out keys and
-   * the unseen pair, each spread over at most {@code maxRows} rows like the evaluation sets.
-   */
-  public static Map<String, List<AnchorSequence>> probeSequences(SparkSession spark, String dir, int maxRows)
-      throws IOException {
-    DatasetMetadata metadata = DatasetReader.requireComplete(spark, dir);
-    List<AnchorSequence> heldOut =
-        sequences(DatasetReader.readSplit(spark, dir, metadata, AnchorGenerator.SPLIT_HELD_OUT_KEYS));
-    List<AnchorSequence> unseen =
-        sequences(DatasetReader.readSplit(spark, dir, metadata, AnchorGenerator.SPLIT_UNSEEN_PAIR));
-    Map<String, List<AnchorSequence>> out = new LinkedHashMap<>();
-    out.put(EVAL_SEEN_HELD_OUT_KEYS,
-        spread(filter(heldOut, s -> !s.pair().equals(AnchorRules.SWAPPED_TRAINED)), maxRows));
-    out.put(EVAL_UNSEEN_PAIR, spread(unseen, maxRows));
-    return out;
+  /** The training split and evaluation sets of a generated dataset; see {@link Splits#taskData}. */
+  public static TaskData load(SparkSession spark, String dir, int maxEvalRows) throws IOException {
+    return readSplits(spark, dir).taskData(maxEvalRows);
   }
 
   /** The same task data generated in memory, without Spark (tests, benchmarks). */
@@ -124,30 +144,12 @@ public final class AnchorDataset implements RowSource {
       AnchorSequence s = generator.row(i);
       bySplit.computeIfAbsent(s.split(), k -> new ArrayList<>()).add(s);
     }
-    return taskData(
+    return new Splits(
         datasetId(),
         bySplit.getOrDefault(AnchorGenerator.SPLIT_TRAIN, List.of()),
         bySplit.getOrDefault(AnchorGenerator.SPLIT_HELD_OUT_KEYS, List.of()),
-        bySplit.getOrDefault(AnchorGenerator.SPLIT_UNSEEN_PAIR, List.of()),
-        maxEvalRows);
-  }
-
-  private static TaskData taskData(
-      String datasetId,
-      List<AnchorSequence> train,
-      List<AnchorSequence> heldOut,
-      List<AnchorSequence> unseen,
-      int maxEvalRows) {
-    AnchorRules.Pair swapped = AnchorRules.SWAPPED_TRAINED;
-    List<EvalSet> evals = new ArrayList<>();
-    evals.add(evalSet(EVAL_SEEN_HELD_OUT_KEYS, filter(heldOut, s -> !s.pair().equals(swapped)), maxEvalRows, false));
-    List<AnchorSequence> swappedRows = filter(heldOut, s -> s.pair().equals(swapped));
-    if (!swappedRows.isEmpty()) {
-      evals.add(evalSet(EVAL_SWAPPED_HELD_OUT_KEYS, swappedRows, maxEvalRows, false));
-    }
-    evals.add(evalSet(EVAL_UNSEEN_PAIR, unseen, maxEvalRows, true));
-    evals.add(evalSet(EVAL_TRAIN_SAMPLE, train, maxEvalRows, false));
-    return new TaskData(TASK, datasetId, AnchorRules.VOCAB_SIZE, table(train), List.copyOf(evals));
+        bySplit.getOrDefault(AnchorGenerator.SPLIT_UNSEEN_PAIR, List.of()))
+        .taskData(maxEvalRows);
   }
 
   private static List<AnchorSequence> filter(List<AnchorSequence> rows, Predicate<AnchorSequence> keep) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.mechsweep.analysis.tables.Tables;
 import io.mechsweep.datagen.anchor.AnchorSpec;
 import io.mechsweep.training.model.NormPlacement;
 import java.io.IOException;
@@ -46,7 +47,7 @@ public final class StudyConfigParser {
     String study = f.string(root, "study", null);
     if (study == null) {
       f.problems().add("study: missing; allowed: a name of letters, digits, '-' or '_'");
-    } else if (!study.matches("[A-Za-z0-9_-]{1,64}")) {
+    } else if (!study.matches(Tables.STUDY_NAME)) {
       f.problem("study", study, "1–64 letters, digits, '-' or '_' (it names a table partition)");
     }
 

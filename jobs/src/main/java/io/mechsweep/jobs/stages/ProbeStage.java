@@ -1,6 +1,5 @@
 package io.mechsweep.jobs.stages;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import io.mechsweep.analysis.probes.CheckpointProber;
 import io.mechsweep.analysis.probes.CheckpointRef;
@@ -11,7 +10,6 @@ import io.mechsweep.analysis.tables.TableStore;
 import io.mechsweep.analysis.tables.Tables;
 import io.mechsweep.jobs.plan.RunSpec;
 import io.mechsweep.jobs.plan.StudyPlan;
-import io.mechsweep.training.TorchRuntime;
 import io.mechsweep.training.checkpoint.RunStore;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -96,9 +94,7 @@ public final class ProbeStage {
       Broadcast<TaskProbes> probes, RunStore store, int cpuThreads, LongAccumulator nanos,
       LongAccumulator rowCount, CollectionAccumulator<String> failures) {
     return refs -> {
-      Device device = TrainingStage.assignedDevice();
-      TorchRuntime.init(Device.Type.CPU.equals(device.getDeviceType()) ? cpuThreads : 0);
-      NDManager manager = NDManager.newBaseManager(device);
+      NDManager manager = NDManager.newBaseManager(TrainingStage.startTorch(cpuThreads));
       return new CheckpointRows(refs, ref -> {
         long t0 = System.nanoTime();
         try {

@@ -96,8 +96,7 @@ public final class TrainingStage {
   private static MapPartitionsFunction<PackSpec, RunOutcome> trainPacks(
       Broadcast<TaskData> data, RunStore store, Map<String, Object> configs, int cpuThreads) {
     return packs -> {
-      Device device = assignedDevice();
-      TorchRuntime.init(Device.Type.CPU.equals(device.getDeviceType()) ? cpuThreads : 0);
+      Device device = startTorch(cpuThreads);
       List<RunOutcome> outcomes = new ArrayList<>();
       Iterator<PackSpec> it = packs;
       while (it.hasNext()) {
@@ -105,6 +104,16 @@ public final class TrainingStage {
       }
       return outcomes.iterator();
     };
+  }
+
+  /**
+   * Starts libtorch in a Spark task and returns the task's device: the GPU Spark assigned it,
+   * else the CPU with {@code cpuThreads} threads. Training and probe tasks both start here.
+   */
+  static Device startTorch(int cpuThreads) {
+    Device device = assignedDevice();
+    TorchRuntime.init(Device.Type.CPU.equals(device.getDeviceType()) ? cpuThreads : 0);
+    return device;
   }
 
   /** The GPU Spark assigned to this task (spark.task.resource.gpu.amount), else the CPU. */

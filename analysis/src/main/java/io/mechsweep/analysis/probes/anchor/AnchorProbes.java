@@ -14,14 +14,12 @@ import io.mechsweep.datagen.anchor.AnchorSequence;
 import io.mechsweep.training.Autograd;
 import io.mechsweep.training.Tensors;
 import io.mechsweep.training.model.PackedTransformer;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import org.apache.spark.sql.SparkSession;
 
 /**
  * The anchor study's mechanism probes (TASKS.md, Study 1, "Probes"):
@@ -67,9 +65,9 @@ public final class AnchorProbes implements TaskProbes {
     this.unseen = unseen;
   }
 
-  /** Probes over at most {@code rowsPerSet} sequences of each set of a generated dataset. */
-  public static AnchorProbes fromDataset(SparkSession spark, String datasetDir, int rowsPerSet) throws IOException {
-    Map<String, List<AnchorSequence>> sets = AnchorDataset.probeSequences(spark, datasetDir, rowsPerSet);
+  /** Probes over at most {@code rowsPerSet} sequences of each probe set of a dataset's splits. */
+  public static AnchorProbes of(AnchorDataset.Splits splits, int rowsPerSet) {
+    Map<String, List<AnchorSequence>> sets = splits.probeSequences(rowsPerSet);
     return new AnchorProbes(AnchorProbeSet.of(SEEN, sets.get(SEEN)), AnchorProbeSet.of(UNSEEN, sets.get(UNSEEN)));
   }
 
