@@ -4,28 +4,113 @@ import java.io.Serializable;
 import java.util.Arrays;
 
 /**
- * Fixed-length token sequences with one target each, stored flat so a whole split can be
- * broadcast to executors and sliced into batches without per-row objects.
+ * Fixed-length token sequences with their targets, stored flat so a split can be broadcast to
+ * executors and sliced into batches without per-row objects.
+ *
+ * <p>Each row is read at {@code reads} positions. The common case (anchor, varassign) reads one
+ * target at the last position: {@code readPositions} is then null and the model computes its
+ * last block at that position only. Tasks that read several positions (lego's chain, topics'
+ * masked tokens) give them per row, and a loss mask says which reads the loss covers (the
+ * others are still scored).
  *
  * @param tokens row-major {@code rows × seqLen}
- * @param targets the label read at the last position, one per row
+ * @param targets row-major {@code rows × reads}; a negative target is a padding read, never
+ *     scored nor in the loss
+ * @param readPositions row-major {@code rows × reads}, or null for the last position
+ * @param lossMask row-major {@code rows × reads} with 1 where the loss counts, or null for all
  */
-public record TokenTable(int seqLen, int[] tokens, int[] targets) implements Serializable {
+public record TokenTable(
+    int seqLen, int reads, int[] tokens, int[] targets, int[] readPositions, float[] lossMask)
+    implements Serializable {
+
   public TokenTable {
-    if (seqLen <= 0 || tokens.length != (long) targets.length * seqLen) {
+    if (seqLen <= 0 || reads <= 0 || tokens.length % seqLen != 0) {
       throw new IllegalArgumentException(
-          "tokens length " + tokens.length + " != rows " + targets.length + " × seqLen " + seqLen);
+          "tokens length " + tokens.length + " is not rows × seqLen " + seqLen);
+    }
+    int rows = tokens.length / seqLen;
+    if (targets.length != (long) rows * reads) {
+      throw new IllegalArgumentException(
+          "targets length " + targets.length + " != rows " + rows + " × reads " + reads);
+    }
+    if (readPositions == null && reads != 1) {
+      throw new IllegalArgumentException("several reads per row need their positions");
+    }
+    if (readPositions != null && readPositions.length != targets.length) {
+      throw new IllegalArgumentException("one read position per target needed");
+    }
+    if (lossMask != null && lossMask.length != targets.length) {
+      throw new IllegalArgumentException("one loss-mask entry per target needed");
+    }
+    if (readPositions != null) {
+      for (int p : readPositions) {
+        if (p < 0 || p >= seqLen) {
+          throw new IllegalArgumentException("read position " + p + " outside 0.." + (seqLen - 1));
+        }
+      }
     }
   }
 
+  /** One target per row, read at the last position. */
+  public TokenTable(int seqLen, int[] tokens, int[] targets) {
+    this(seqLen, 1, tokens, targets, null, null);
+  }
+
   public int rows() {
-    return targets.length;
+    return tokens.length / seqLen;
+  }
+
+  /** Whether every row is read once, at its last position (the model's shortcut applies). */
+  public boolean readsLastOnly() {
+    return readPositions == null;
   }
 
   /** The first {@code n} rows (all when {@code n} ≥ rows). */
   public TokenTable head(int n) {
-    int m = Math.min(n, rows());
-    return new TokenTable(
-        seqLen, Arrays.copyOf(tokens, m * seqLen), Arrays.copyOf(targets, m));
+    int[] all = new int[Math.min(n, rows())];
+    Arrays.setAll(all, i -> i);
+    return select(all);
+  }
+
+  /** The given rows, in that order (repeats allowed). */
+  public TokenTable select(int[] rowIndices) {
+    int m = rowIndices.length;
+    int[] t = new int[m * seqLen];
+    int[] y = new int[m * reads];
+    int[] pos = readPositions == null ? null : new int[m * reads];
+    float[] mask = lossMask == null ? null : new float[m * reads];
+    for (int i = 0; i < m; i++) {
+      int r = rowIndices[i];
+      System.arraycopy(tokens, r * seqLen, t, i * seqLen, seqLen);
+      System.arraycopy(targets, r * reads, y, i * reads, reads);
+      if (pos != null) {
+        System.arraycopy(readPositions, r * reads, pos, i * reads, reads);
+      }
+      if (mask != null) {
+        System.arraycopy(lossMask, r * reads, mask, i * reads, reads);
+      }
+    }
+    return new TokenTable(seqLen, reads, t, y, pos, mask);
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof TokenTable other
+        && seqLen == other.seqLen
+        && reads == other.reads
+        && Arrays.equals(tokens, other.tokens)
+        && Arrays.equals(targets, other.targets)
+        && Arrays.equals(readPositions, other.readPositions)
+        && Arrays.equals(lossMask, other.lossMask);
+  }
+
+  @Override
+  public int hashCode() {
+    return Arrays.hashCode(tokens) * 31 + Arrays.hashCode(targets);
+  }
+
+  @Override
+  public String toString() {
+    return "TokenTable[rows=" + rows() + ", seqLen=" + seqLen + ", reads=" + reads + "]";
   }
 }

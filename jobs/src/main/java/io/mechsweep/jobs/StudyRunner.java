@@ -1,14 +1,10 @@
 package io.mechsweep.jobs;
 
-import io.mechsweep.analysis.StudySummary;
-import io.mechsweep.analysis.probes.anchor.AnchorProbes;
 import io.mechsweep.analysis.report.StudyReport;
 import io.mechsweep.analysis.tables.TableStore;
 import io.mechsweep.analysis.tables.Tables;
 import io.mechsweep.analysis.tables.Views;
 import io.mechsweep.datagen.DatasetMetadata;
-import io.mechsweep.datagen.TaskData;
-import io.mechsweep.datagen.anchor.AnchorDataset;
 import io.mechsweep.jobs.config.StudyConfig;
 import io.mechsweep.jobs.plan.StudyPlan;
 import io.mechsweep.jobs.stages.DatasetStage;
@@ -16,12 +12,16 @@ import io.mechsweep.jobs.stages.ProbeStage;
 import io.mechsweep.jobs.stages.SparkSessions;
 import io.mechsweep.jobs.stages.TableStage;
 import io.mechsweep.jobs.stages.TrainingStage;
+import io.mechsweep.jobs.tasks.Task;
+import io.mechsweep.jobs.tasks.TaskKind;
+import io.mechsweep.jobs.tasks.Tasks;
 import io.mechsweep.training.checkpoint.HadoopFiles;
 import io.mechsweep.training.checkpoint.RunStore;
 import io.mechsweep.training.eval.RunOutcome;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.List;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /** The steps of a study in order: dataset → training → tables → probes → views → report. */
@@ -39,12 +39,12 @@ public final class StudyRunner {
   }
 
   public DatasetMetadata generate(StudyConfig config) throws IOException {
-    return DatasetStage.ensure(spark, root, config.anchor(), out);
+    return DatasetStage.ensure(spark, root, config.task(), out);
   }
 
   /** What a study run produced: per-run results, the printed summary, the probes and the report. */
   public record Result(
-      List<RunOutcome> outcomes, List<StudySummary.RunResult> runs, String summary, ProbeStage.Result probes,
+      List<RunOutcome> outcomes, List<Task.RunResult> runs, String summary, ProbeStage.Result probes,
       String report) {}
 
   /**
@@ -57,39 +57,40 @@ public final class StudyRunner {
   public Result train(StudyConfig config, boolean generateIfMissing, boolean retryFailed, boolean reprobe)
       throws IOException {
     StudyPlan plan = StudyPlan.of(config);
-    AnchorDataset dataset = new AnchorDataset(config.anchor());
-    String datasetDir = DatasetStage.dir(root, dataset);
+    String datasetDir = DatasetStage.dir(root, config.task());
     DatasetMetadata metadata =
         generateIfMissing
             ? generate(config)
             : DatasetMetadata.read(datasetDir, spark.sparkContext().hadoopConfiguration())
                 .orElseThrow(() -> new IOException("no complete dataset at " + datasetDir
                     + "; run `mechsweep generate` with this config first (or use `mechsweep study`)"));
-    AnchorDataset.Splits splits = AnchorDataset.readSplits(spark, datasetDir); // once for training and probes
-    TaskData data = splits.taskData(config.evaluation().maxRowsPerSet());
+    Task.Inputs inputs = config.task().load(spark, datasetDir, config.evaluation().maxRowsPerSet(),
+        config.probes().rowsPerSet());
     HadoopFiles files = new HadoopFiles(spark.sparkContext().hadoopConfiguration());
     RunStore store = new RunStore(root, files);
     long start = System.nanoTime();
-    List<RunOutcome> outcomes = TrainingStage.run(spark, plan, data, store, retryFailed, out);
+    List<RunOutcome> outcomes = TrainingStage.run(spark, plan, inputs.data(), store, retryFailed, out);
     out.printf("training: done in %.1f s%n", (System.nanoTime() - start) / 1e9);
 
-    TableStore tables = new TableStore(spark, root, catalog != SparkSessions.Catalog.NONE);
-    List<StudySummary.RunResult> runs = TableStage.write(tables, plan, metadata, datasetDir, outcomes);
-    AnchorProbes probes = AnchorProbes.of(splits, config.probes().rowsPerSet());
+    TableStore tables = tableStore();
+    List<Task.RunResult> runs = TableStage.write(tables, plan, metadata, datasetDir, outcomes);
     if (reprobe) {
       tables.dropPartition(Tables.PROBES, config.study());
     }
-    ProbeStage.Result probed = ProbeStage.run(spark, plan, probes, store, tables, out);
-    String report = report(tables, files, config.study());
-    String summary = StudySummary.format(config.study(), runs);
+    ProbeStage.Result probed = ProbeStage.run(spark, plan, inputs.probes(), store, tables, out);
+    Views views = views(tables);
+    String report = report(views, files, config.study(), config.task().kind());
+    String summary = config.task().summary(config.study(), runs, views);
     out.println();
     out.print(summary);
     out.println();
     out.println("tables (Parquet, partition study=" + config.study() + "): " + root + "/tables/{"
-        + String.join(",", Tables.ALL.stream().map(Tables.Table::name).toList()) + "}");
+        + String.join(",", Tasks.tables().stream().map(Tables.Table::name).toList()) + "}");
     if (catalog != SparkSessions.Catalog.NONE) {
-      out.println("catalog: database " + Tables.DATABASE + ", views " + String.join(", ", Views.ALL)
-          + " (try: bin/mechsweep sql --root " + root + " \"select * from mechsweep.phase_diagram\")");
+      List<String> ownViews = config.task().kind().views();
+      out.println("catalog: database " + Tables.DATABASE + ", views " + String.join(", ", ownViews)
+          + " (try: bin/mechsweep sql --root " + root + " \"select * from " + Tables.DATABASE + "."
+          + ownViews.get(0) + "\")");
     }
     out.println("report: " + report);
     return new Result(outcomes, runs, summary, probed, report);
@@ -97,14 +98,30 @@ public final class StudyRunner {
 
   /** Regenerates a study's report from the tables; returns the page's path. */
   public String report(String study) throws IOException {
-    return report(new TableStore(spark, root, catalog != SparkSessions.Catalog.NONE),
-        new HadoopFiles(spark.sparkContext().hadoopConfiguration()), study);
+    TableStore tables = tableStore();
+    List<Row> tasks = tables.readStudy(Tables.RUNS, study).select("task").distinct().collectAsList();
+    if (tasks.isEmpty()) {
+      throw new IOException("study '" + study + "' has no runs in the tables under " + root
+          + "; run `mechsweep study` for it first");
+    }
+    String name = tasks.get(0).getString(0);
+    TaskKind kind = Tasks.byName(name)
+        .orElseThrow(() -> new IOException("study '" + study + "' is of task '" + name
+            + "', which this version does not know; known tasks: " + Tasks.names()));
+    return report(views(tables), new HadoopFiles(spark.sparkContext().hadoopConfiguration()), study, kind);
   }
 
-  private String report(TableStore tables, HadoopFiles files, String study) throws IOException {
+  private TableStore tableStore() {
+    return new TableStore(spark, root, catalog != SparkSessions.Catalog.NONE);
+  }
+
+  private Views views(TableStore tables) {
+    return Views.register(spark, tables, Tasks.tables(), Tasks.views());
+  }
+
+  private String report(Views views, HadoopFiles files, String study, TaskKind kind) throws IOException {
     long start = System.nanoTime();
-    Views views = Views.register(spark, tables);
-    String page = new StudyReport(views, files, root, study).write().toString();
+    String page = new StudyReport(views, files, root, study, kind.report()).write().toString();
     out.printf("report: written in %.1f s%n", (System.nanoTime() - start) / 1e9);
     return page;
   }

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.mechsweep.jobs.config.ConfigException;
 import io.mechsweep.jobs.config.StudyConfig;
 import io.mechsweep.jobs.config.StudyConfigParser;
+import io.mechsweep.jobs.tasks.AnchorTask;
+import io.mechsweep.training.model.InitScheme;
 import io.mechsweep.training.model.NormPlacement;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -35,11 +37,11 @@ class StudyConfigParserTest {
   void shippedStudiesParse() throws Exception {
     Path studies = Path.of(System.getProperty("mechsweep.repo", ".."), "conf", "studies");
     StudyConfig quick = StudyConfigParser.parse(studies.resolve("anchor-quickstart.yaml"));
-    assertThat(quick.model().gammas()).contains(0.3, 0.8);
+    assertThat(quick.model().inits()).contains(new InitScheme.Gamma(0.3), new InitScheme.Gamma(0.8));
     assertThat(quick.seeds()).hasSizeGreaterThanOrEqualTo(2);
     StudyConfig paper = StudyConfigParser.parse(studies.resolve("anchor-paper.yaml"));
     assertThat(paper.model().dModel()).isEqualTo(400);
-    assertThat(paper.anchor().totalRows()).isEqualTo(900_000);
+    assertThat(paper.task().datasetRows()).isEqualTo(900_000);
     assertThat(paper.training().batchSize()).isEqualTo(2048);
   }
 
@@ -50,8 +52,9 @@ class StudyConfigParserTest {
     assertThat(c.model().heads()).isEqualTo(1);
     assertThat(c.training().beta2()).isEqualTo(0.999);
     assertThat(c.training().weightDecays()).containsExactly(0.01);
-    assertThat(c.anchor().keyModulus()).isEqualTo(9);
-    assertThat(c.evaluation().fitThreshold()).isEqualTo(0.9);
+    AnchorTask anchor = (AnchorTask) c.task();
+    assertThat(anchor.spec().keyModulus()).isEqualTo(9);
+    assertThat(anchor.fitThreshold()).isEqualTo(0.9);
   }
 
   @Test
@@ -72,7 +75,7 @@ class StudyConfigParserTest {
   @Test
   void missingSectionsUnknownTasksAndImpossibleBatchesAreRefused() {
     assertThatThrownBy(() -> StudyConfigParser.parse("study: x\ntask: {name: lego}\n", "t"))
-        .hasMessageContaining("task.name: got 'lego'; allowed: one of [anchor]")
+        .hasMessageContaining("task.name: got 'lego'; allowed: one of the known tasks [anchor, varassign]")
         .hasMessageContaining("model: missing section")
         .hasMessageContaining("seeds: missing");
     assertThatThrownBy(() -> StudyConfigParser.parse(TINY.replace("batch_size: 32", "batch_size: 5000"), "t"))

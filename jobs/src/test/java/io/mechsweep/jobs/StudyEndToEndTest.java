@@ -11,6 +11,7 @@ import io.mechsweep.jobs.plan.StudyPlan;
 import io.mechsweep.jobs.stages.DatasetStage;
 import io.mechsweep.jobs.stages.ProbeStage;
 import io.mechsweep.jobs.stages.SparkSessions;
+import io.mechsweep.jobs.tasks.Tasks;
 import io.mechsweep.training.checkpoint.HadoopFiles;
 import io.mechsweep.training.checkpoint.RunStore;
 import io.mechsweep.training.eval.RunOutcome;
@@ -79,7 +80,7 @@ class StudyEndToEndTest {
     assertThat(printed).contains("depth gamma  peak_lr");
     assertThat(printed.lines().filter(l -> l.matches("^[12]\\s+0\\.[38]0\\s.*")).count()).isEqualTo(4);
 
-    for (Tables.Table t : Tables.ALL) {
+    for (Tables.Table t : Tasks.tables()) {
       assertThat(root.resolve("tables").resolve(t.name()).resolve("study=tiny")).isDirectory();
       List<String> columns = Arrays.stream(spark.table("mechsweep." + t.name()).schema().fields())
           .map(f -> f.name() + ":" + f.dataType().simpleString()).toList();
@@ -246,7 +247,8 @@ class StudyEndToEndTest {
     }
     // Without a catalog (--catalog none) the same views exist as temporary views over the paths.
     io.mechsweep.analysis.tables.Views pathViews =
-        io.mechsweep.analysis.tables.Views.register(spark, new TableStore(spark, root.toString(), false));
+        io.mechsweep.analysis.tables.Views.register(spark, new TableStore(spark, root.toString(), false),
+            Tasks.tables(), Tasks.views());
     assertThat(pathViews.sql("select * from ${db}phase_diagram order by depth, gamma").collectAsList())
         .containsExactlyElementsOf(spark.sql("select * from mechsweep.phase_diagram order by depth, gamma").collectAsList());
   }
@@ -287,7 +289,7 @@ class StudyEndToEndTest {
 
   private static ProbeStage.Result probeStage(ByteArrayOutputStream out) throws Exception {
     StudyPlan plan = StudyPlan.of(CONFIG);
-    String datasetDir = DatasetStage.dir(root.toString(), new io.mechsweep.datagen.anchor.AnchorDataset(CONFIG.anchor()));
+    String datasetDir = DatasetStage.dir(root.toString(), CONFIG.task());
     return ProbeStage.run(spark, plan, AnchorProbes.of(io.mechsweep.datagen.anchor.AnchorDataset.readSplits(spark, datasetDir), 64),
         new RunStore(root.toString(), new HadoopFiles(spark.sparkContext().hadoopConfiguration())),
         new TableStore(spark, root.toString(), true), new PrintStream(out, true, StandardCharsets.UTF_8));

@@ -30,13 +30,19 @@ public final class Autograd {
     }
   }
 
+  /** Gradients of the trainable parameters; frozen ones (no gradient required) are absent. */
   public static Map<String, NDArray> gradients(ParameterSet params) {
     Map<String, NDArray> grads = new LinkedHashMap<>();
-    params.asMap().forEach((name, p) -> grads.put(name, p.getGradient()));
+    params.asMap().forEach(
+        (name, p) -> {
+          if (p.hasGradient()) {
+            grads.put(name, p.getGradient());
+          }
+        });
     return grads;
   }
 
   public static void zeroGradients(ParameterSet params) {
-    params.asMap().values().forEach(p -> JniUtils.zeroGrad((PtNDArray) p));
+    params.asMap().values().stream().filter(NDArray::hasGradient).forEach(p -> JniUtils.zeroGrad((PtNDArray) p));
   }
 }

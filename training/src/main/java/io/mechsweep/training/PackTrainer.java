@@ -9,6 +9,7 @@ import ai.djl.ndarray.types.Shape;
 import io.mechsweep.datagen.EvalSet;
 import io.mechsweep.datagen.TaskData;
 import io.mechsweep.datagen.TokenTable;
+import io.mechsweep.datagen.TrainSource;
 import io.mechsweep.training.checkpoint.Checkpoint;
 import io.mechsweep.training.checkpoint.RunStore;
 import io.mechsweep.training.eval.EvalRow;
@@ -16,6 +17,7 @@ import io.mechsweep.training.eval.Evaluator;
 import io.mechsweep.training.eval.MetricRow;
 import io.mechsweep.training.eval.RunOutcome;
 import io.mechsweep.training.model.GammaInitializer;
+import io.mechsweep.training.model.InitScheme;
 import io.mechsweep.training.model.PackedTransformer;
 import io.mechsweep.training.model.ParameterSet;
 import io.mechsweep.training.optim.AdamW;
@@ -32,8 +34,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Trains one pack: K runs of equal shapes as one batched model, with last-position
- * cross-entropy, per-member gradient clipping and AdamW, evaluation and checkpoints on schedule.
+ * Trains one pack: K runs of equal shapes as one batched model, with cross-entropy at the
+ * task's read positions, per-member gradient clipping and AdamW, evaluation and checkpoints on
+ * schedule. Each member draws its own batches from the task's {@link TrainSource}.
  *
  * <p>A member whose loss stops being finite is marked failed with the step and value, frozen,
  * and the others go on. An exception fails the members still running, with its message; it
@@ -70,22 +73,22 @@ public final class PackTrainer {
   /** Per-member progress, kept on the host. */
   private static final class Member {
     final MemberSpec spec;
-    final BatchSampler sampler;
+    final TrainSource.BatchStream batches;
     final List<MetricRow> metrics = new ArrayList<>();
     final List<EvalRow> evals = new ArrayList<>();
     String failure;
     double lastLoss = Double.NaN;
 
-    Member(MemberSpec spec, BatchSampler sampler) {
+    Member(MemberSpec spec, TrainSource.BatchStream batches) {
       this.spec = spec;
-      this.sampler = sampler;
+      this.batches = batches;
     }
   }
 
   public List<RunOutcome> train() {
     List<Member> members = new ArrayList<>();
     for (MemberSpec m : pack.members()) {
-      members.add(new Member(m, new BatchSampler(m.seed(), data.train().rows(), pack.train().batchSize())));
+      members.add(new Member(m, data.train().stream(m.seed(), pack.train().batchSize())));
     }
     long start = System.nanoTime();
     long stepNanos = 0;
@@ -102,9 +105,9 @@ public final class PackTrainer {
         params = resumed.params();
         adam = resumed.adam();
       } else {
-        double[] gammas = pack.members().stream().mapToDouble(MemberSpec::gamma).toArray();
+        InitScheme[] inits = pack.members().stream().map(MemberSpec::init).toArray(InitScheme[]::new);
         long[] seeds = pack.members().stream().mapToLong(MemberSpec::seed).toArray();
-        params = GammaInitializer.pack(pack.model(), gammas, seeds, manager);
+        params = GammaInitializer.pack(pack.model(), inits, seeds, manager);
         adam = new AdamW(params, tc.beta1(), tc.beta2(), tc.eps());
       }
       PackedTransformer model = new PackedTransformer(pack.model(), params);
@@ -170,34 +173,21 @@ public final class PackTrainer {
       PackedTransformer model, AdamW adam, List<Member> members, int step, NDManager manager) {
     int k = pack.size();
     int b = pack.train().batchSize();
-    TokenTable train = data.train();
-    int t = train.seqLen();
-    long[] tokens = new long[k * b * t];
-    long[] targets = new long[k * b];
     float[] lr = new float[k];
     float[] wd = new float[k];
+    List<TokenTable> batches = new ArrayList<>(k);
     for (int m = 0; m < k; m++) {
       Member member = members.get(m);
-      int[] rows = member.sampler.batch(step);
-      for (int i = 0; i < b; i++) {
-        int row = rows[i];
-        for (int j = 0; j < t; j++) {
-          tokens[(m * b + i) * t + j] = train.tokens()[row * t + j];
-        }
-        targets[m * b + i] = train.targets()[row];
-      }
+      batches.add(member.batches.batch(step));
       boolean active = member.failure == null;
       lr[m] = active ? (float) pack.train().schedule().at(step, member.spec.peakLr()) : 0f;
       wd[m] = active ? (float) member.spec.weightDecay() : 0f;
     }
+    PackBatch batch = PackBatch.of(batches);
     ParameterSet params = model.params();
     try (NDScope scope = new NDScope()) {
-      NDArray input = Tensors.of(manager, tokens, new Shape(k, b, t));
-      NDArray labels = Tensors.of(manager, targets, new Shape(k, b, 1));
       Autograd.record(true);
-      NDArray logits = model.logits(input); // (K,B,V)
-      NDArray nll = logits.logSoftmax(-1).gather(labels, 2).neg(); // (K,B,1)
-      NDArray lossPerMember = nll.reshape(k, b).mean(new int[] {1}); // (K,)
+      NDArray lossPerMember = batch.loss(model, manager); // (K,)
       Autograd.backward(lossPerMember.sum());
       Autograd.record(false);
       Map<String, NDArray> grads = Autograd.gradients(params);
@@ -216,7 +206,7 @@ public final class PackTrainer {
           if (!Float.isFinite(losses[m])) {
             member.failure =
                 "loss became " + losses[m] + " at step " + done + " (last finite loss "
-                    + member.lastLoss + "); lr " + member.spec.peakLr() + ", γ " + member.spec.gamma();
+                    + member.lastLoss + "); lr " + member.spec.peakLr() + ", init " + member.spec.init();
             continue;
           }
           member.lastLoss = losses[m];
@@ -294,7 +284,7 @@ public final class PackTrainer {
       }
     }
     ParameterSet stacked = ParameterSet.stack(params, manager);
-    stacked.asMap().values().forEach(p -> p.setRequiresGradient(true));
+    stacked.asMap().forEach((name, p) -> p.setRequiresGradient(!pack.model().frozen().contains(name)));
     TrainConfig tc = pack.train();
     AdamW adam = new AdamW(stacked, tc.beta1(), tc.beta2(), tc.eps());
     adam.restore(

@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
 
 class GammaInitializerTest {
   // Wide matrices so sample std is close to σ; d_ff ≠ d_model ≠ heads·d_k to tell fan-ins apart.
-  private static final ModelConfig WIDE = new ModelConfig(201, 9, 96, 384, 40, 2, 2,
-      io.mechsweep.training.model.NormPlacement.POST, true, java.util.Set.of(), true);
+  private static final ModelConfig WIDE = new ModelConfig(201, 201, 9, 96, 384, 40, 2, 2,
+      io.mechsweep.training.model.NormPlacement.POST, true, java.util.Set.of(), true, java.util.Set.of());
 
   private static double std(float[] v) {
     double mean = 0;

@@ -12,148 +12,382 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mechsweep.datagen.EvalSet;
 import io.mechsweep.datagen.TaskData;
 import io.mechsweep.datagen.TokenTable;
+import io.mechsweep.datagen.TrainSource;
 import io.mechsweep.datagen.anchor.AnchorDataset;
-import io.mechsweep.datagen.anchor.AnchorRules;
 import io.mechsweep.datagen.anchor.AnchorSpec;
+import io.mechsweep.datagen.varassign.VarAssignDataset;
+import io.mechsweep.datagen.varassign.VarAssignRules;
+import io.mechsweep.datagen.varassign.VarAssignSpec;
+import io.mechsweep.training.checkpoint.HadoopFiles;
+import io.mechsweep.training.checkpoint.RunStore;
 import io.mechsweep.training.eval.EvalRow;
 import io.mechsweep.training.eval.RunOutcome;
 import io.mechsweep.training.model.GammaInitializer;
+import io.mechsweep.training.model.InitScheme;
 import io.mechsweep.training.model.ModelConfig;
+import io.mechsweep.training.model.Names;
+import io.mechsweep.training.model.NormPlacement;
 import io.mechsweep.training.model.ParameterLayout;
+import io.mechsweep.training.model.ParameterSet;
 import io.mechsweep.training.optim.LrSchedule;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * mechsweep's training against a plain PyTorch implementation of the same model
- * (training/python/anchor_reference.py): same initial weights, same batches, same schedule;
- * the loss must agree at every one of the first 200 steps and the final accuracies must match.
+ * (training/python/reference.py), one test per model variant a config can choose: the anchor
+ * model (post-LN, causal, output bias), varassign's (no LayerNorm, layer 0 without MLP, no output
+ * bias, 59 classes, fixed-σ init, constant lr, fresh batches), a pre-LN bidirectional encoder
+ * with two heads, and frozen parameters.
+ *
+ * <p>Every variant goes through one harness ({@link #check}): the same initial weights, the same
+ * batches and the same schedule are handed to PyTorch; the loss must agree at every one of the
+ * 200 steps, the learning rates must be the same, and the final accuracy on every evaluation set
+ * must agree up to one read flipped by float rounding.
  */
 class PyTorchParityTest {
   private static final String PYTHON = "/usr/bin/python3";
   private static final int STEPS = 200;
   private static final int BATCH = 64;
+  /** Largest relative difference of the loss allowed at any step. */
+  private static final double LOSS_BOUND = 1e-3;
+
+  private static TaskData anchorData;
 
   @TempDir Path dir;
 
-  @Test
-  void lossesAndAccuraciesMatchPyTorch() throws Exception {
+  /** One run to compare: a task's data, a model variant, its training and one member. */
+  record Variant(String name, TaskData data, ModelConfig model, TrainConfig train, MemberSpec member) {}
+
+  /** What both sides produced, the worst relative differences and the parameters. */
+  record Parity(
+      RunOutcome ours,
+      JsonNode theirs,
+      Map<String, float[]> init,
+      Map<String, float[]> trained,
+      Map<String, float[]> torchTrained,
+      double worstLoss) {
+    double firstLoss() {
+      return ours.metrics().get(0).loss();
+    }
+
+    double lastLoss() {
+      return ours.metrics().get(ours.metrics().size() - 1).loss();
+    }
+  }
+
+  @BeforeAll
+  static void data() {
     assertThat(Path.of(PYTHON)).as("the parity test needs Debian's python3-torch: apt-get install"
         + " python3-torch libopenblas0-pthread (bin/test and .ci/run install them)").exists();
-    TaskData data = new AnchorDataset(new AnchorSpec(9, 400, 40, 9, false)).generateInMemory(300);
-    ModelConfig model = ModelConfig.anchor(AnchorRules.VOCAB_SIZE, AnchorRules.SEQ_LEN, 32, 64, 16, 2);
-    LrSchedule schedule = new LrSchedule(20, STEPS, 1e-5, 1e-5);
-    TrainConfig train = new TrainConfig(STEPS, BATCH, 0.9, 0.999, 1e-8, schedule, 1.0, 1, STEPS, 0);
-    MemberSpec member = new MemberSpec("parity", 17, 0.5, 3e-3, 0.01);
+    anchorData = new AnchorDataset(new AnchorSpec(9, 400, 40, 9, false)).generateInMemory(300);
+  }
 
-    writeInputs(data, model, train, member);
-    RunOutcome ours = new PackTrainer(new PackSpec("parity", model, train, List.of(member)), data, null, Device.cpu())
-        .train().get(0);
+  /** Anchor study: post-LN, causal, one head, MLP in every block, output bias, γ init, warm-up + cosine. */
+  @Test
+  void anchor() throws Exception {
+    ModelConfig model = ModelConfig.anchor(anchorData.vocabSize(), anchorData.seqLen(), 32, 64, 16, 2);
+    Parity p = check(new Variant("anchor", anchorData, model, warmupCosine(1.0),
+        new MemberSpec("parity", 17, 0.5, 3e-3, 0.01)));
+    assertThat(p.lastLoss()).as("it learned something").isLessThan(p.firstLoss() - 0.5);
+  }
+
+  /**
+   * varassign (research/TASKS.md, Study 2) at d_model 32: no LayerNorm, causal, layer 0 without
+   * MLP, no output bias, 59 classes over a vocabulary of 74, σ = 0.8/√d, AdamW lr 1e-3 constant,
+   * wd 0.02, no clipping (as the study), fresh sequences every step.
+   */
+  @Test
+  void varassign() throws Exception {
+    TaskData data = new VarAssignDataset(new VarAssignSpec(20260531, 0.7, 200)).generateInMemory().taskData(200);
+    assertThat(data.vocabSize()).isEqualTo(VarAssignRules.VOCAB_SIZE).isEqualTo(74);
+    assertThat(data.classes()).isEqualTo(VarAssignRules.CLASSES).isEqualTo(59);
+    int d = 32;
+    ModelConfig model = new ModelConfig(data.vocabSize(), data.classes(), data.seqLen(), d, 4 * d, d, 1, 2,
+        NormPlacement.NONE, true, Set.of(0), false, Set.of());
+    TrainConfig train = new TrainConfig(STEPS, BATCH, 0.9, 0.999, 1e-8, LrSchedule.constant(STEPS), 0, 1, STEPS, 0);
+    MemberSpec member = new MemberSpec("parity", 3, new InitScheme.FixedStd(0.8 / Math.sqrt(d)), 1e-3, 0.02);
+    Parity p = check(new Variant("varassign", data, model, train, member));
+    assertThat(p.lastLoss()).as("it learned something").isLessThan(p.firstLoss() - 0.1);
+  }
+
+  /** A BERT-style encoder: pre-LN with a final LayerNorm, bidirectional, two heads, output bias. */
+  @Test
+  void preLnBidirectional() throws Exception {
+    ModelConfig model = new ModelConfig(anchorData.vocabSize(), anchorData.classes(), anchorData.seqLen(),
+        32, 64, 8, 2, 2, NormPlacement.PRE, false, Set.of(), true, Set.of());
+    Parity p = check(new Variant("pre-LN bidirectional", anchorData, model, warmupCosine(1.0),
+        new MemberSpec("parity", 23, 0.5, 3e-3, 0.01)));
+    assertThat(p.trained()).containsKeys(Names.FINAL_NORM + ".g", Names.attnNorm(0) + ".g");
+    assertThat(p.lastLoss()).as("it learned something").isLessThan(p.firstLoss() - 0.5);
+  }
+
+  /**
+   * Frozen parameters keep their initial values bit for bit, take no weight decay and stay out of
+   * the clipping norm (a small clip norm makes clipping act at every step, so a norm that
+   * counted them would change every update).
+   */
+  @Test
+  void frozenParameters() throws Exception {
+    ModelConfig anchor = ModelConfig.anchor(anchorData.vocabSize(), anchorData.seqLen(), 32, 64, 16, 2);
+    Set<String> frozen = Set.of(Names.TOKEN_EMBEDDING, Names.attnQ(0));
+    ModelConfig model = new ModelConfig(anchor.vocabSize(), anchor.classes(), anchor.seqLen(), anchor.dModel(),
+        anchor.dFf(), anchor.dK(), anchor.heads(), anchor.depth(), anchor.norm(), anchor.causal(),
+        anchor.layersWithoutMlp(), anchor.outputBias(), frozen);
+    assertThat(model.unknownFrozen()).isEmpty();
+    Parity p = check(new Variant("frozen", anchorData, model, warmupCosine(0.5),
+        new MemberSpec("parity", 29, 0.5, 3e-3, 0.1)));
+    for (String name : p.init().keySet()) {
+      if (frozen.contains(name)) {
+        assertThat(p.trained().get(name)).as("frozen %s after training", name).isEqualTo(p.init().get(name));
+        assertThat(p.torchTrained().get(name)).as("frozen %s in pytorch", name).isEqualTo(p.init().get(name));
+      } else {
+        assertThat(p.trained().get(name)).as("trainable %s after training", name).isNotEqualTo(p.init().get(name));
+      }
+    }
+    assertThat(p.ours().metrics()).as("clipping acted").anyMatch(m -> m.gradNorm() > 0.5);
+    assertThat(p.lastLoss()).as("it learned something").isLessThan(p.firstLoss() - 0.5);
+  }
+
+  private static TrainConfig warmupCosine(double clipNorm) {
+    return new TrainConfig(STEPS, BATCH, 0.9, 0.999, 1e-8, new LrSchedule(20, STEPS, 1e-5, 1e-5), clipNorm, 1,
+        STEPS, 0);
+  }
+
+  // ------------------------------------------------------------------------------ the harness
+
+  /**
+   * Trains the variant here and in PyTorch (at the same time, one thread each) and asserts
+   * loss, lr and accuracy parity; prints the worst relative differences.
+   */
+  private Parity check(Variant v) throws Exception {
+    assertThat(v.model().classes()).isEqualTo(v.data().classes());
+    assertThat(v.train().logEvery()).isEqualTo(1);
+    Map<String, float[]> init = GammaInitializer.member(v.model(), v.member().init(), v.member().seed());
+    writeInputs(v, init);
+    long t0 = System.nanoTime();
+    Process torch = startPyTorch();
+
+    RunStore store = new RunStore(dir.resolve("runs").toString(), new HadoopFiles(new Configuration()));
+    PackSpec pack = new PackSpec("parity", v.model(), v.train(), List.of(v.member()));
+    RunOutcome ours = new PackTrainer(pack, v.data(), store, Device.cpu()).train().get(0);
+    double javaSeconds = (System.nanoTime() - t0) / 1e9;
     assertThat(ours.status()).as("%s", ours.reason()).isEqualTo(RunOutcome.FINISHED);
-    JsonNode theirs = runPyTorch();
+    JsonNode theirs = awaitPyTorch(torch);
+    double pairSeconds = (System.nanoTime() - t0) / 1e9;
+    Map<String, float[]> trained;
+    Map<String, float[]> torchTrained;
+    try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
+      trained = floats(store.loadParams(v.member().runId(), STEPS, m));
+      torchTrained = floats(ParameterSet.decode(Files.readAllBytes(dir.resolve("final.npz")), m));
+    }
 
     JsonNode losses = theirs.get("losses");
+    JsonNode lrs = theirs.get("lrs");
+    JsonNode norms = theirs.get("grad_norms");
+    assertThat(ours.metrics()).hasSize(STEPS);
     assertThat(losses.size()).isEqualTo(STEPS);
-    double worst = 0;
+    double worstLoss = 0;
+    double worstNorm = 0;
     for (int s = 0; s < STEPS; s++) {
       double a = ours.metrics().get(s).loss();
       double b = losses.get(s).asDouble();
       double rel = Math.abs(a - b) / Math.abs(b);
-      worst = Math.max(worst, rel);
-      assertThat(rel).as("step %d: mechsweep %s vs pytorch %s", s + 1, a, b).isLessThan(1e-3);
+      worstLoss = Math.max(worstLoss, rel);
+      assertThat(rel).as("%s step %d: mechsweep loss %s vs pytorch %s", v.name(), s + 1, a, b).isLessThan(LOSS_BOUND);
+      double lr = lrs.get(s).asDouble();
+      assertThat(Math.abs(ours.metrics().get(s).lr() - lr)).as("%s step %d lr", v.name(), s + 1)
+          .isLessThanOrEqualTo(1e-6 * lr);
+      double n = norms.get(s).asDouble();
+      worstNorm = Math.max(worstNorm, Math.abs(ours.metrics().get(s).gradNorm() - n) / n);
     }
-    System.out.printf("parity: worst relative loss difference over %d steps %.2e; loss %.4f -> %.4f%n",
-        STEPS, worst, ours.metrics().get(0).loss(), ours.metrics().get(STEPS - 1).loss());
-    assertThat(ours.metrics().get(STEPS - 1).loss()).as("it learned something")
-        .isLessThan(ours.metrics().get(0).loss() - 0.5);
-    for (EvalSet set : data.evalSets()) {
-      double mine = ours.evals().stream()
+    StringBuilder accuracies = new StringBuilder();
+    for (EvalSet set : v.data().evalSets()) {
+      EvalRow mine = ours.evals().stream()
           .filter(r -> r.step() == STEPS && r.evalSet().equals(set.name()) && r.metric().equals(EvalRow.ACCURACY)
               && r.bucket().equals(EvalRow.ALL))
-          .findFirst().orElseThrow().value();
-      double torch = theirs.get("accuracies").get(set.name()).asDouble();
+          .findFirst().orElseThrow();
+      double torchAccuracy = theirs.get("accuracies").get(set.name()).asDouble();
       // Same predictions up to at most one near-tie flipped by float rounding.
-      assertThat(Math.abs(mine - torch)).as("final accuracy on " + set.name())
-          .isLessThanOrEqualTo(1.0 / set.table().rows() + 1e-9);
+      assertThat(Math.abs(mine.value() - torchAccuracy)).as("%s: final accuracy on %s", v.name(), set.name())
+          .isLessThanOrEqualTo(1.0 / mine.n() + 1e-9);
+      accuracies.append(String.format(Locale.ROOT, " %s %.3f/%.3f", set.name(), mine.value(), torchAccuracy));
     }
+    Map.Entry<String, Double> weights = worstWeightDifference(init, trained, torchTrained);
+    System.out.printf(Locale.ROOT,
+        "parity %-21s worst relative difference over %d steps: loss %.2e, grad norm %.2e;"
+            + " final weights %.2e (%s, relative to the update); loss %.4f -> %.4f; %.1f s java, %.1f s both;"
+            + " accuracy mechsweep/pytorch:%s%n",
+        v.name(), STEPS, worstLoss, worstNorm, weights.getValue(), weights.getKey(), ours.metrics().get(0).loss(),
+        ours.metrics().get(STEPS - 1).loss(), javaSeconds, pairSeconds, accuracies);
+    return new Parity(ours, theirs, init, trained, torchTrained, worstLoss);
   }
 
-  private void writeInputs(TaskData data, ModelConfig model, TrainConfig train, MemberSpec member) throws Exception {
+  /**
+   * config.json, init.npz (the member's initial weights), batches.npz (the batches the trainer
+   * will draw: a pure function of member seed and step) and eval.npz, read by the reference.
+   */
+  private void writeInputs(Variant v, Map<String, float[]> init) throws Exception {
+    TaskData data = v.data();
+    int t = data.seqLen();
     try (NDManager m = NDManager.newBaseManager()) {
-      Map<String, float[]> init = GammaInitializer.member(model, member.gamma(), member.seed());
       NDList params = new NDList();
-      for (ParameterLayout.Entry e : ParameterLayout.of(model)) {
-        NDArray t = Tensors.of(m, init.get(e.name()), new Shape(1, e.rows(), e.cols()));
-        t.setName(e.name());
-        params.add(t);
+      for (ParameterLayout.Entry e : ParameterLayout.of(v.model())) {
+        params.add(named(Tensors.of(m, init.get(e.name()), new Shape(1, e.rows(), e.cols())), e.name()));
       }
       save(params, "init.npz");
 
-      // The batches the trainer will draw: its sampler is a pure function of (seed, step).
-      BatchSampler sampler = new BatchSampler(member.seed(), data.train().rows(), BATCH);
-      int t = data.seqLen();
-      long[] tokens = new long[STEPS * BATCH * t];
-      long[] targets = new long[STEPS * BATCH];
+      TrainSource.BatchStream stream = data.train().stream(v.member().seed(), BATCH);
+      List<TokenTable> batches = new ArrayList<>(STEPS);
       for (int s = 0; s < STEPS; s++) {
-        int[] rows = sampler.batch(s);
-        for (int i = 0; i < BATCH; i++) {
-          for (int j = 0; j < t; j++) {
-            tokens[(s * BATCH + i) * t + j] = data.train().tokens()[rows[i] * t + j];
-          }
-          targets[s * BATCH + i] = data.train().targets()[rows[i]];
-        }
+        batches.add(stream.batch(s));
       }
-      save(new NDList(named(Tensors.of(m, tokens, new Shape(STEPS, BATCH, t)), "tokens"),
-          named(Tensors.of(m, targets, new Shape(STEPS, BATCH)), "targets")), "batches.npz");
+      save(reads(m, batches, "", true), "batches.npz");
 
       NDList evals = new NDList();
       for (EvalSet set : data.evalSets()) {
-        TokenTable table = set.table();
-        long[] et = new long[table.tokens().length];
-        long[] eg = new long[table.rows()];
-        for (int i = 0; i < et.length; i++) et[i] = table.tokens()[i];
-        for (int i = 0; i < eg.length; i++) eg[i] = table.targets()[i];
-        evals.add(named(Tensors.of(m, et, new Shape(table.rows(), t)), set.name() + ".tokens"));
-        evals.add(named(Tensors.of(m, eg, new Shape(table.rows())), set.name() + ".targets"));
+        evals.addAll(reads(m, List.of(set.table()), set.name() + ".", false));
       }
       save(evals, "eval.npz");
     }
+
+    ModelConfig mc = v.model();
+    Map<String, Object> model = new LinkedHashMap<>();
+    model.put("vocab", mc.vocabSize());
+    model.put("classes", mc.classes());
+    model.put("seq_len", mc.seqLen());
+    model.put("d_model", mc.dModel());
+    model.put("d_ff", mc.dFf());
+    model.put("d_k", mc.dK());
+    model.put("heads", mc.heads());
+    model.put("depth", mc.depth());
+    model.put("norm", mc.norm().name());
+    model.put("causal", mc.causal());
+    model.put("layers_without_mlp", new TreeSet<>(mc.layersWithoutMlp()));
+    model.put("output_bias", mc.outputBias());
+    model.put("frozen", new TreeSet<>(mc.frozen()));
+    TrainConfig tc = v.train();
+    Map<String, Object> train = new LinkedHashMap<>();
+    train.put("steps", tc.steps());
+    train.put("warmup_steps", tc.schedule().warmupSteps());
+    train.put("start_lr", orNull(tc.schedule().startLr())); // null: the member's peak lr
+    train.put("min_lr", orNull(tc.schedule().minLr()));
+    train.put("beta1", tc.beta1());
+    train.put("beta2", tc.beta2());
+    train.put("eps", tc.eps());
+    train.put("clip_norm", tc.clipNorm());
     Map<String, Object> c = new LinkedHashMap<>();
-    c.put("vocab", model.vocabSize());
-    c.put("seq_len", model.seqLen());
-    c.put("d_model", model.dModel());
-    c.put("d_ff", model.dFf());
-    c.put("d_k", model.dK());
-    c.put("heads", model.heads());
-    c.put("depth", model.depth());
-    c.put("steps", train.steps());
-    c.put("warmup_steps", train.schedule().warmupSteps());
-    c.put("start_lr", train.schedule().startLr());
-    c.put("min_lr", train.schedule().minLr());
-    c.put("peak_lr", member.peakLr());
-    c.put("beta1", train.beta1());
-    c.put("beta2", train.beta2());
-    c.put("eps", train.eps());
-    c.put("weight_decay", member.weightDecay());
-    c.put("clip_norm", train.clipNorm());
+    c.put("model", model);
+    c.put("train", train);
+    c.put("member", Map.of("peak_lr", v.member().peakLr(), "weight_decay", v.member().weightDecay()));
     c.put("eval_sets", data.evalSets().stream().map(EvalSet::name).toList());
+    c.put("threads", 1);
     new ObjectMapper().writeValue(dir.resolve("config.json").toFile(), c);
   }
 
-  private JsonNode runPyTorch() throws Exception {
-    Path script = Path.of("python", "anchor_reference.py").toAbsolutePath();
-    Process p = new ProcessBuilder(PYTHON, script.toString(), "parity", dir.toString())
-        .redirectErrorStream(true).start();
-    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor()).as("pytorch reference output:\n" + output).isZero();
-    return new ObjectMapper().readTree(dir.resolve("losses.json").toFile());
+  /**
+   * Tables of equal shape stacked: {@code tokens (N,B,T)}, and per read {@code targets},
+   * {@code positions} (the last one when the table reads only there) and {@code loss_mask}
+   * (1 where the table has none), each {@code (N,B,R)}; N is dropped when {@code stacked} is false.
+   */
+  private static NDList reads(NDManager m, List<TokenTable> tables, String prefix, boolean stacked) {
+    TokenTable first = tables.get(0);
+    int n = tables.size();
+    int b = first.rows();
+    int t = first.seqLen();
+    int r = first.reads();
+    long[] tokens = new long[n * b * t];
+    long[] targets = new long[n * b * r];
+    long[] positions = new long[n * b * r];
+    float[] mask = new float[n * b * r];
+    for (int i = 0; i < n; i++) {
+      TokenTable table = tables.get(i);
+      assertThat(table.rows()).isEqualTo(b);
+      for (int j = 0; j < b * t; j++) {
+        tokens[i * b * t + j] = table.tokens()[j];
+      }
+      for (int j = 0; j < b * r; j++) {
+        targets[i * b * r + j] = table.targets()[j];
+        positions[i * b * r + j] = table.readPositions() == null ? t - 1 : table.readPositions()[j];
+        mask[i * b * r + j] = table.lossMask() == null ? 1f : table.lossMask()[j];
+      }
+    }
+    Shape perToken = stacked ? new Shape(n, b, t) : new Shape(b, t);
+    Shape perRead = stacked ? new Shape(n, b, r) : new Shape(b, r);
+    return new NDList(
+        named(Tensors.of(m, tokens, perToken), prefix + "tokens"),
+        named(Tensors.of(m, targets, perRead), prefix + "targets"),
+        named(Tensors.of(m, positions, perRead), prefix + "positions"),
+        named(Tensors.of(m, mask, perRead), prefix + "loss_mask"));
+  }
+
+  /** The reference runs while mechsweep trains; its output goes to a file (no pipe to drain). */
+  private Process startPyTorch() throws Exception {
+    Path script = Path.of("python", "reference.py").toAbsolutePath();
+    ProcessBuilder pb = new ProcessBuilder(PYTHON, script.toString(), "parity", dir.toString())
+        .redirectErrorStream(true).redirectOutput(dir.resolve("pytorch.log").toFile());
+    pb.environment().put("OPENBLAS_NUM_THREADS", "1");
+    return pb.start();
+  }
+
+  private JsonNode awaitPyTorch(Process p) throws Exception {
+    int rc = p.waitFor();
+    String output = Files.readString(dir.resolve("pytorch.log"), StandardCharsets.UTF_8);
+    assertThat(rc).as("pytorch reference output:\n" + output).isZero();
+    return new ObjectMapper().readTree(dir.resolve("result.json").toFile());
+  }
+
+  /**
+   * The trainable tensor whose final values differ most between the two sides, as
+   * ‖ours − theirs‖ / ‖theirs − init‖: how far apart the trajectories ended relative to how far
+   * training moved the tensor (a diagnostic, printed).
+   */
+  private static Map.Entry<String, Double> worstWeightDifference(
+      Map<String, float[]> init, Map<String, float[]> ours, Map<String, float[]> theirs) {
+    String worstName = "-";
+    double worst = 0;
+    for (String name : init.keySet()) {
+      double apart = 0;
+      double moved = 0;
+      float[] a = ours.get(name);
+      float[] b = theirs.get(name);
+      float[] i0 = init.get(name);
+      for (int i = 0; i < i0.length; i++) {
+        apart += Math.pow((double) a[i] - b[i], 2);
+        moved += Math.pow((double) b[i] - i0[i], 2);
+      }
+      if (moved > 0 && Math.sqrt(apart / moved) > worst) {
+        worst = Math.sqrt(apart / moved);
+        worstName = name;
+      }
+    }
+    return Map.entry(worstName, worst);
+  }
+
+  /** A member's tensors {@code (1, rows, cols)} by name, row-major. */
+  private static Map<String, float[]> floats(NDList list) {
+    Map<String, float[]> out = new LinkedHashMap<>();
+    for (NDArray a : list) {
+      out.put(a.getName(), Tensors.floats(a));
+    }
+    return out;
+  }
+
+  private static Double orNull(double x) {
+    return Double.isNaN(x) ? null : x;
   }
 
   private void save(NDList list, String name) throws Exception {

@@ -1,6 +1,6 @@
 package io.mechsweep.analysis.report;
 
-import io.mechsweep.analysis.SolutionType;
+import io.mechsweep.analysis.anchor.SolutionType;
 import java.awt.Color;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -146,6 +146,42 @@ public final class Charts {
       }
       chart.addSeries(String.format(Locale.ROOT, "γ = %.2f", gamma), x, y);
     });
+    return png(chart);
+  }
+
+  /**
+   * Curves over training steps, one series per name ({@code [steps, values]}), with vertical
+   * dashed lines at the named steps (e.g. the phases a view found).
+   */
+  public static byte[] curves(String title, String yTitle, Map<String, double[][]> series,
+      Map<String, Integer> markedSteps) throws IOException {
+    XYChart chart = new XYChartBuilder().width(720).height(400).title(title).xAxisTitle("step").yAxisTitle(yTitle).build();
+    chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+    chart.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
+    chart.getStyler().setMarkerSize(4);
+    double lo = Double.POSITIVE_INFINITY;
+    double hi = Double.NEGATIVE_INFINITY;
+    for (Map.Entry<String, double[][]> e : series.entrySet()) {
+      if (e.getValue()[0].length > 0) {
+        chart.addSeries(e.getKey(), e.getValue()[0], e.getValue()[1]);
+        for (double v : e.getValue()[1]) {
+          lo = Math.min(lo, v);
+          hi = Math.max(hi, v);
+        }
+      }
+    }
+    if (!Double.isFinite(lo)) {
+      lo = 0;
+      hi = 1;
+    }
+    for (Map.Entry<String, Integer> m : markedSteps.entrySet()) {
+      XYSeries line = chart.addSeries(m.getKey() + " " + m.getValue(), new double[] {m.getValue(), m.getValue()},
+          new double[] {lo, hi});
+      line.setMarker(SeriesMarkers.NONE);
+      line.setLineColor(Color.DARK_GRAY);
+      line.setLineStyle(new java.awt.BasicStroke(1f, java.awt.BasicStroke.CAP_BUTT, java.awt.BasicStroke.JOIN_MITER,
+          10f, new float[] {4f, 4f}, 0f));
+    }
     return png(chart);
   }
 

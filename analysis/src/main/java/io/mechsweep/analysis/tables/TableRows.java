@@ -2,7 +2,6 @@ package io.mechsweep.analysis.tables;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.mechsweep.analysis.AnchorSolution;
 import io.mechsweep.analysis.probes.ProbeRow;
 import io.mechsweep.datagen.DatasetMetadata;
 import io.mechsweep.training.eval.EvalRow;
@@ -10,7 +9,6 @@ import io.mechsweep.training.eval.MetricRow;
 import io.mechsweep.training.eval.RunOutcome;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 
@@ -29,34 +27,12 @@ public final class TableRows {
     return rows;
   }
 
-  /** {@code resolved} holds the run's settings by the column names of {@link Tables#RUNS}. */
-  public static Row run(Map<String, Object> resolved, RunOutcome o) {
+  public static Row run(String runId, RunConfig c, RunOutcome o) {
     return RowFactory.create(
-        o.runId(),
-        resolved.get("dataset_id"),
-        resolved.get("task"),
-        ((Number) resolved.get("depth")).intValue(),
-        ((Number) resolved.get("gamma")).doubleValue(),
-        ((Number) resolved.get("peak_lr")).doubleValue(),
-        ((Number) resolved.get("weight_decay")).doubleValue(),
-        ((Number) resolved.get("seed")).longValue(),
-        ((Number) resolved.get("d_model")).intValue(),
-        ((Number) resolved.get("d_ff")).intValue(),
-        ((Number) resolved.get("d_k")).intValue(),
-        ((Number) resolved.get("heads")).intValue(),
-        resolved.get("norm"),
-        ((Number) resolved.get("steps")).intValue(),
-        ((Number) resolved.get("batch_size")).intValue(),
-        o.status(),
-        o.reason(),
-        o.finalStep(),
-        Double.isFinite(o.finalLoss()) ? o.finalLoss() : null,
-        o.resumedFromStep(),
-        o.trainSeconds(),
-        o.msPerStep(),
-        o.device(),
-        o.packSize(),
-        json(resolved));
+        runId, c.datasetId(), c.task(), c.depth(), c.gamma(), c.initStd(), c.peakLr(), c.weightDecay(),
+        c.seed(), c.dModel(), c.dFf(), c.dK(), c.heads(), c.norm(), c.steps(), c.batchSize(),
+        o.status(), o.reason(), o.finalStep(), Double.isFinite(o.finalLoss()) ? o.finalLoss() : null,
+        o.resumedFromStep(), o.trainSeconds(), o.msPerStep(), o.device(), o.packSize(), json(c));
   }
 
   public static List<Row> metrics(RunOutcome o) {
@@ -73,12 +49,6 @@ public final class TableRows {
       rows.add(RowFactory.create(e.runId(), e.step(), e.evalSet(), e.metric(), e.bucket(), e.value(), e.n()));
     }
     return rows;
-  }
-
-  public static Row solution(AnchorSolution s, boolean isFinal) {
-    return RowFactory.create(
-        s.runId(), s.step(), s.type().label(), s.seenAccuracy(), s.inferentialAccuracy(),
-        s.symmetricAccuracy(), s.fitThreshold(), s.mappingThreshold(), isFinal);
   }
 
   public static Row probe(ProbeRow p) {

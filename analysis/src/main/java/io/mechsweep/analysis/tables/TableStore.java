@@ -84,13 +84,28 @@ public final class TableStore {
     return spark.read().schema(table.schema()).parquet(path.toString());
   }
 
-  /** All studies' rows of a table, with the {@code study} column. */
+  /** All studies' rows of a table, with the {@code study} column (none when it was never written). */
   public Dataset<Row> read(Tables.Table table) {
+    Path path = new Path(location(table));
+    try {
+      if (!fs(path).exists(path)) {
+        return spark.createDataFrame(List.of(), withPartition(table.schema()));
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
     return spark.read().schema(withPartition(table.schema())).parquet(location(table));
   }
 
   private org.apache.hadoop.fs.FileSystem fs(Path path) throws java.io.IOException {
     return path.getFileSystem(spark.sparkContext().hadoopConfiguration());
+  }
+
+  /** Registers a table in the catalog even when no study has written to it yet. */
+  public void ensureRegistered(Tables.Table table) {
+    if (useCatalog) {
+      register(table);
+    }
   }
 
   private void register(Tables.Table table) {

@@ -1,6 +1,5 @@
 package io.mechsweep.analysis.tables;
 
-import static org.apache.spark.sql.types.DataTypes.BooleanType;
 import static org.apache.spark.sql.types.DataTypes.DoubleType;
 import static org.apache.spark.sql.types.DataTypes.IntegerType;
 import static org.apache.spark.sql.types.DataTypes.LongType;
@@ -10,7 +9,8 @@ import java.util.List;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * The result tables of a study. Each lives at {@code <root>/tables/<name>/study=<study>/} as
+ * The shared result tables of a study (a task's own tables, such as anchor's {@code solutions},
+ * live with the task). Each lives at {@code <root>/tables/<name>/study=<study>/} as
  * Parquet (the {@code study} column is the Hive-style partition) and is registered as
  * {@code mechsweep.<name>}. Column meanings are documented in README.md ("Tables").
  */
@@ -44,7 +44,8 @@ public final class Tables {
           .add("dataset_id", StringType, false)
           .add("task", StringType, false)
           .add("depth", IntegerType, false)
-          .add("gamma", DoubleType, false)
+          .add("gamma", DoubleType, true)
+          .add("init_std", DoubleType, true)
           .add("peak_lr", DoubleType, false)
           .add("weight_decay", DoubleType, false)
           .add("seed", LongType, false)
@@ -88,20 +89,6 @@ public final class Tables {
           .add("value", DoubleType, false)
           .add("n", LongType, false));
 
-  public static final Table SOLUTIONS =
-      new Table(
-          "solutions",
-          new StructType()
-          .add("run_id", StringType, false)
-          .add("step", IntegerType, false)
-          .add("solution_type", StringType, false)
-          .add("seen_accuracy", DoubleType, false)
-          .add("inferential_accuracy", DoubleType, false)
-          .add("symmetric_accuracy", DoubleType, false)
-          .add("fit_threshold", DoubleType, false)
-          .add("mapping_threshold", DoubleType, false)
-          .add("is_final", BooleanType, false));
-
   /** Checkpoint probes; {@code layer} is 0-based like parameter names ({@code blocks.0.…}). */
   public static final Table PROBES =
       new Table(
@@ -117,7 +104,8 @@ public final class Tables {
           .add("bucket", StringType, false)
           .add("value", DoubleType, false));
 
-  public static final List<Table> ALL = List.of(DATASETS, RUNS, METRICS, EVALS, SOLUTIONS, PROBES);
+  /** The long-format tables every task writes; a task adds rows to them, not columns. */
+  public static final List<Table> SHARED = List.of(DATASETS, RUNS, METRICS, EVALS, PROBES);
 
   private Tables() {}
 }

@@ -10,15 +10,11 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * SQL views over the tables: {@code phase_diagram} (one cell per depth × γ) and
- * {@code run_summary} (one row per run with its solution and headline probes). Their text is in
- * {@code views/*.sql} beside this class, with {@code ${db}} where the database goes.
+ * The tasks' SQL views over the tables (anchor's {@code phase_diagram}, varassign's
+ * {@code varassign_phases}, …). Their text is in {@code views/*.sql} beside this class, with
+ * {@code ${db}} where the database goes.
  */
 public final class Views {
-  public static final String PHASE_DIAGRAM = "phase_diagram";
-  public static final String RUN_SUMMARY = "run_summary";
-  public static final List<String> ALL = List.of(PHASE_DIAGRAM, RUN_SUMMARY);
-
   private final SparkSession spark;
   private final String prefix;
 
@@ -31,19 +27,22 @@ public final class Views {
    * Makes tables and views queryable: persistent views in the {@code mechsweep} database when the
    * store uses the catalog, else temporary views over the tables' paths (this session only).
    */
-  public static Views register(SparkSession spark, TableStore tables) {
+  public static Views register(SparkSession spark, TableStore tables, List<Tables.Table> all, List<String> viewNames) {
     Views views;
     if (tables.usesCatalog()) {
       views = new Views(spark, Tables.DATABASE + ".");
-      for (String view : ALL) {
+      for (Tables.Table t : all) {
+        tables.ensureRegistered(t); // a view over a task's table that no study wrote yet still resolves
+      }
+      for (String view : viewNames) {
         spark.sql("CREATE OR REPLACE VIEW " + Tables.DATABASE + "." + view + " AS " + views.resolve(text(view)));
       }
     } else {
       views = new Views(spark, "");
-      for (Tables.Table t : Tables.ALL) {
+      for (Tables.Table t : all) {
         tables.read(t).createOrReplaceTempView(t.name());
       }
-      for (String view : ALL) {
+      for (String view : viewNames) {
         spark.sql("CREATE OR REPLACE TEMP VIEW " + view + " AS " + views.resolve(text(view)));
       }
     }

@@ -3,6 +3,7 @@ package io.mechsweep.analysis.tables;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.mechsweep.analysis.anchor.AnchorTables;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,9 +50,11 @@ class ViewsTest {
     tables.write(Tables.RUNS, "s", runs);
     tables.write(Tables.METRICS, "s", List.of());
     tables.write(Tables.EVALS, "s", List.of());
-    tables.write(Tables.SOLUTIONS, "s", solutions);
+    tables.write(AnchorTables.SOLUTIONS, "s", solutions);
     tables.write(Tables.PROBES, "s", probes);
-    views = Views.register(spark, tables);
+    List<Tables.Table> all = new ArrayList<>(Tables.SHARED);
+    all.add(AnchorTables.SOLUTIONS);
+    views = Views.register(spark, tables, all, AnchorTables.VIEWS);
   }
 
   @AfterAll
@@ -108,7 +111,7 @@ class ViewsTest {
   private static void run(List<Row> runs, List<Row> solutions, String id, int depth, double gamma, double lr, long seed,
       double[] acc) {
     boolean finished = acc != null;
-    runs.add(RowFactory.create(id, "ds", "anchor", depth, gamma, lr, 0.01, seed, 16, 32, 8, 1, "post", 12, 32,
+    runs.add(RowFactory.create(id, "ds", "anchor", depth, gamma, null, lr, 0.01, seed, 16, 32, 8, 1, "post", 12, 32,
         finished ? "finished" : "failed", finished ? null : "loss NaN at step 3", finished ? 12 : 3,
         finished ? 0.1 : null, 0, 1.0, 10.0, "cpu", 1, "{}"));
     if (finished) {

@@ -4,6 +4,7 @@ import io.mechsweep.datagen.DatasetMetadata;
 import io.mechsweep.datagen.DatasetReader;
 import io.mechsweep.datagen.DatasetWriter;
 import io.mechsweep.datagen.EvalSet;
+import io.mechsweep.datagen.FixedTrainSet;
 import io.mechsweep.datagen.RowSource;
 import io.mechsweep.datagen.TaskData;
 import io.mechsweep.datagen.TokenTable;
@@ -107,7 +108,8 @@ public final class AnchorDataset implements RowSource {
       }
       evals.add(evalSet(EVAL_UNSEEN_PAIR, unseen, maxEvalRows, true));
       evals.add(evalSet(EVAL_TRAIN_SAMPLE, train, maxEvalRows, false));
-      return new TaskData(TASK, datasetId, AnchorRules.VOCAB_SIZE, table(train), List.copyOf(evals));
+      return new TaskData(TASK, datasetId, AnchorRules.VOCAB_SIZE, AnchorRules.VOCAB_SIZE,
+          new FixedTrainSet(table(train)), List.copyOf(evals));
     }
 
     /**

@@ -81,8 +81,7 @@ class AnchorDatasetSparkTest {
     dataset.write(spark, dir, 3);
     TaskData fromDisk = AnchorDataset.load(spark, dir, 100);
     TaskData inMemory = dataset.generateInMemory(100);
-    assertThat(fromDisk.train().tokens()).isEqualTo(inMemory.train().tokens());
-    assertThat(fromDisk.train().targets()).isEqualTo(inMemory.train().targets());
+    assertThat(fromDisk.train()).isEqualTo(inMemory.train());
     assertThat(fromDisk.evalSets()).hasSameSizeAs(inMemory.evalSets());
     for (int i = 0; i < fromDisk.evalSets().size(); i++) {
       assertThat(fromDisk.evalSets().get(i).table().tokens()).isEqualTo(inMemory.evalSets().get(i).table().tokens());

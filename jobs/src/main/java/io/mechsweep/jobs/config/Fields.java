@@ -13,19 +13,19 @@ import java.util.TreeSet;
  * (dotted path), the value found and what is allowed. Collecting instead of throwing reports
  * every mistake of a config at once.
  */
-final class Fields {
+public final class Fields {
   private final List<String> problems = new ArrayList<>();
 
-  List<String> problems() {
+  public List<String> problems() {
     return problems;
   }
 
-  void problem(String path, Object value, String allowed) {
+  public void problem(String path, Object value, String allowed) {
     problems.add(path + ": got " + show(value) + "; allowed: " + allowed);
   }
 
   /** Flags keys that are not among {@code allowed} (typos would otherwise be silently ignored). */
-  void onlyKeys(JsonNode node, String path, Set<String> allowed) {
+  public void onlyKeys(JsonNode node, String path, Set<String> allowed) {
     if (node == null || !node.isObject()) {
       return;
     }
@@ -40,7 +40,7 @@ final class Fields {
     }
   }
 
-  JsonNode section(JsonNode root, String path) {
+  public JsonNode section(JsonNode root, String path) {
     JsonNode node = root.get(path.substring(path.lastIndexOf('.') + 1));
     if (node == null || node.isNull()) {
       problems.add(path + ": missing section");
@@ -53,7 +53,7 @@ final class Fields {
     return node;
   }
 
-  String string(JsonNode parent, String path, String fallback) {
+  public String string(JsonNode parent, String path, String fallback) {
     JsonNode n = child(parent, path);
     if (n == null) {
       return fallback;
@@ -65,7 +65,7 @@ final class Fields {
     return n.asText();
   }
 
-  int intIn(JsonNode parent, String path, Integer fallback, int min, int max) {
+  public int intIn(JsonNode parent, String path, Integer fallback, int min, int max) {
     JsonNode n = child(parent, path);
     if (n == null) {
       if (fallback == null) {
@@ -81,7 +81,7 @@ final class Fields {
     return n.asInt();
   }
 
-  long longValue(JsonNode parent, String path, Long fallback) {
+  public long longValue(JsonNode parent, String path, Long fallback) {
     JsonNode n = child(parent, path);
     if (n == null) {
       if (fallback == null) {
@@ -97,7 +97,7 @@ final class Fields {
     return n.asLong();
   }
 
-  double number(JsonNode parent, String path, Double fallback, double min, double max, boolean minOpen) {
+  public double number(JsonNode parent, String path, Double fallback, double min, double max, boolean minOpen) {
     JsonNode n = child(parent, path);
     String allowed = "a number in " + (minOpen ? "(" : "[") + min + ", " + max + "]";
     if (n == null) {
@@ -114,7 +114,7 @@ final class Fields {
     return n.asDouble();
   }
 
-  boolean bool(JsonNode parent, String path, boolean fallback) {
+  public boolean bool(JsonNode parent, String path, boolean fallback) {
     JsonNode n = child(parent, path);
     if (n == null) {
       return fallback;
@@ -127,7 +127,7 @@ final class Fields {
   }
 
   /** A number or a non-empty list of numbers (a grid axis). */
-  List<Double> numbers(JsonNode parent, String path, List<Double> fallback, double min, double max, boolean minOpen) {
+  public List<Double> numbers(JsonNode parent, String path, List<Double> fallback, double min, double max, boolean minOpen) {
     String allowed =
         "a number or a non-empty list of numbers in " + (minOpen ? "(" : "[") + min + ", " + max + "]";
     return list(parent, path, fallback, allowed,
@@ -135,12 +135,44 @@ final class Fields {
   }
 
   /** An integer or a non-empty list of integers (a grid axis). */
-  List<Long> integers(JsonNode parent, String path, List<Long> fallback, long min, long max) {
+  public List<Long> integers(JsonNode parent, String path, List<Long> fallback, long min, long max) {
     String allowed = "an integer or a non-empty list of integers in [" + min + ", " + max + "]";
     return list(parent, path, fallback, allowed,
         item -> item.isIntegralNumber() && item.canConvertToLong() && item.asLong() >= min
             && item.asLong() <= max,
         JsonNode::asLong);
+  }
+
+  /** A list (possibly empty) of distinct integers, e.g. layer indices. */
+  public java.util.Set<Integer> integerSet(JsonNode parent, String path, java.util.Set<Integer> fallback, int min, int max) {
+    JsonNode n = child(parent, path);
+    if (n != null && n.isArray() && n.isEmpty()) {
+      return java.util.Set.of();
+    }
+    List<Long> values = integers(parent, path, fallback == null ? null : List.of(), min, max);
+    if (n == null) {
+      return fallback;
+    }
+    java.util.Set<Integer> out = new java.util.TreeSet<>();
+    values.forEach(v -> out.add(v.intValue()));
+    return out;
+  }
+
+  /** A list (possibly empty) of strings. */
+  public List<String> strings(JsonNode parent, String path, List<String> fallback) {
+    JsonNode n = child(parent, path);
+    if (n == null) {
+      return fallback;
+    }
+    List<String> out = new ArrayList<>();
+    for (JsonNode item : n.isArray() ? n : List.of(n)) {
+      if (!item.isTextual()) {
+        problem(path, n, "a list of names");
+        return fallback;
+      }
+      out.add(item.asText());
+    }
+    return out;
   }
 
   /** A scalar or a non-empty list whose every item passes {@code valid}. */
@@ -169,7 +201,7 @@ final class Fields {
     return out;
   }
 
-  <E extends Enum<E>> E choice(JsonNode parent, String path, Class<E> type, E fallback) {
+  public <E extends Enum<E>> E choice(JsonNode parent, String path, Class<E> type, E fallback) {
     String text = string(parent, path, null);
     if (text == null) {
       return fallback;

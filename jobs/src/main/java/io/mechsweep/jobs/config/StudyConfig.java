@@ -1,18 +1,19 @@
 package io.mechsweep.jobs.config;
 
-import io.mechsweep.datagen.anchor.AnchorSpec;
+import io.mechsweep.jobs.tasks.Task;
+import io.mechsweep.training.model.InitScheme;
 import io.mechsweep.training.model.NormPlacement;
 import java.io.Serializable;
 import java.util.List;
+import java.util.Set;
 
 /**
- * A validated study: one task, a grid over (depth × γ × peak lr × weight decay × seed) and the
- * fixed settings every run shares. Built only by {@link StudyConfigParser}.
+ * A validated study: one task, a grid over (depth × initialization × peak lr × weight decay ×
+ * seed) and the fixed settings every run shares. Built only by {@link StudyConfigParser}.
  */
 public record StudyConfig(
     String study,
-    String task,
-    AnchorSpec anchor,
+    Task task,
     Model model,
     Training training,
     List<Long> seeds,
@@ -22,15 +23,32 @@ public record StudyConfig(
     int logEvery)
     implements Serializable {
 
+  /**
+   * The model family of the study; {@code depths} and {@code inits} are grid axes.
+   *
+   * @param inits σ = d_in^-γ per γ of {@code model.gamma}, or the fixed {@code model.init_std}
+   * @param mlpRemovedLayers 0-based blocks without an MLP
+   * @param frozen parameter names that keep their initial values
+   */
   public record Model(
       int dModel,
       int dFf,
       int dK,
       int heads,
       List<Integer> depths,
-      List<Double> gammas,
-      NormPlacement norm)
+      List<InitScheme> inits,
+      NormPlacement norm,
+      boolean causal,
+      Set<Integer> mlpRemovedLayers,
+      boolean outputBias,
+      Set<String> frozen)
       implements Serializable {}
+
+  /** How the learning rate moves: the anchor paper's warm-up + cosine, or constant (varassign). */
+  public enum Schedule {
+    WARMUP_COSINE,
+    CONSTANT
+  }
 
   public record Training(
       int steps,
@@ -40,6 +58,7 @@ public record StudyConfig(
       double eps,
       List<Double> weightDecays,
       List<Double> peakLrs,
+      Schedule schedule,
       int warmupSteps,
       double startLr,
       double minLr,
@@ -47,13 +66,9 @@ public record StudyConfig(
       int packSize)
       implements Serializable {}
 
-  /**
-   * @param fitThreshold seen-pair held-out-key accuracy below which a run is {@code no_fit}
-   * @param mappingThreshold inferential / symmetric accuracy that decides the solution type
-   */
-  public record Evaluation(int everySteps, int maxRowsPerSet, double fitThreshold, double mappingThreshold)
-      implements Serializable {}
+  /** @param maxRowsPerSet cap per evaluation set (spread evenly over its rows) */
+  public record Evaluation(int everySteps, int maxRowsPerSet) implements Serializable {}
 
-  /** @param rowsPerSet sequences per probe set (seen pairs, unseen pair) for the activation probes */
+  /** @param rowsPerSet sequences per probe set for the activation probes */
   public record Probes(int rowsPerSet) implements Serializable {}
 }

@@ -5,23 +5,32 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.mechsweep.analysis.tables.Tables;
-import io.mechsweep.datagen.anchor.AnchorSpec;
+import io.mechsweep.jobs.tasks.Task;
+import io.mechsweep.jobs.tasks.TaskKind;
+import io.mechsweep.jobs.tasks.Tasks;
+import io.mechsweep.training.model.InitScheme;
 import io.mechsweep.training.model.NormPlacement;
+import io.mechsweep.training.model.ParameterLayout;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Parses and validates a study YAML before any work starts. Every problem names its field, the
  * value found and what is allowed; unknown fields are errors so a typo cannot silently fall
- * back to a default. The field reference lives in README.md ("Study config").
+ * back to a default. The task section is parsed by the task named in {@code task.name} (see
+ * {@link Tasks}). The field reference lives in README.md ("Study config").
  */
 public final class StudyConfigParser {
-  static final Set<String> TASKS = Set.of("anchor");
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+  private static final Set<String> EVALUATION_KEYS = Set.of("every_steps", "max_rows_per_set");
 
   private StudyConfigParser() {}
 
@@ -51,64 +60,36 @@ public final class StudyConfigParser {
       f.problem("study", study, "1–64 letters, digits, '-' or '_' (it names a table partition)");
     }
 
-    JsonNode task = f.section(root, "task");
-    String taskName = f.string(task, "task.name", null);
-    AnchorSpec anchor = null;
-    if (task != null) {
-      if (taskName == null || !TASKS.contains(taskName)) {
-        f.problem("task.name", taskName, "one of " + TASKS);
+    JsonNode taskNode = f.section(root, "task");
+    JsonNode evaluation = root.get("evaluation");
+    Optional<TaskKind> kind = Optional.empty();
+    Task task = null;
+    if (taskNode != null) {
+      String taskName = f.string(taskNode, "task.name", null);
+      kind = Tasks.byName(taskName == null ? "" : taskName);
+      if (kind.isEmpty()) {
+        f.problem("task.name", taskName, "one of the known tasks " + Tasks.names());
       } else {
-        anchor = anchorSpec(task, f);
+        task = kind.get().parse(taskNode, evaluation, f);
       }
     }
 
-    JsonNode model = f.section(root, "model");
-    f.onlyKeys(model, "model", Set.of("d_model", "d_ff", "d_k", "heads", "depth", "gamma", "norm"));
-    StudyConfig.Model m =
-        new StudyConfig.Model(
-            f.intIn(model, "model.d_model", null, 1, 65_536),
-            f.intIn(model, "model.d_ff", null, 1, 262_144),
-            f.intIn(model, "model.d_k", null, 1, 65_536),
-            f.intIn(model, "model.heads", 1, 1, 256),
-            f.integers(model, "model.depth", null, 1, 64).stream().map(Long::intValue).toList(),
-            f.numbers(model, "model.gamma", null, 0.0, 3.0, false),
-            f.choice(model, "model.norm", NormPlacement.class, NormPlacement.POST));
-
-    JsonNode training = f.section(root, "training");
-    f.onlyKeys(training, "training", Set.of("steps", "batch_size", "adamw", "schedule", "peak_lr", "clip_norm", "pack_size"));
-    JsonNode adamw = training == null ? null : training.get("adamw");
-    f.onlyKeys(adamw, "training.adamw", Set.of("beta1", "beta2", "eps", "weight_decay"));
-    JsonNode schedule = training == null ? null : training.get("schedule");
-    f.onlyKeys(schedule, "training.schedule", Set.of("warmup_steps", "start_lr", "min_lr"));
-    int steps = f.intIn(training, "training.steps", null, 1, 100_000_000);
-    StudyConfig.Training t =
-        new StudyConfig.Training(
-            steps,
-            f.intIn(training, "training.batch_size", null, 1, 1_000_000),
-            f.number(adamw, "training.adamw.beta1", 0.9, 0, 1, false),
-            f.number(adamw, "training.adamw.beta2", 0.999, 0, 1, false),
-            f.number(adamw, "training.adamw.eps", 1e-8, 0, 1, true),
-            f.numbers(adamw, "training.adamw.weight_decay", List.of(0.01), 0, 10, false),
-            f.numbers(training, "training.peak_lr", null, 0, 10, true),
-            f.intIn(schedule, "training.schedule.warmup_steps", 0, 0, steps),
-            f.number(schedule, "training.schedule.start_lr", 1e-5, 0, 10, false),
-            f.number(schedule, "training.schedule.min_lr", 1e-5, 0, 10, false),
-            f.number(training, "training.clip_norm", 1.0, 0, 1e9, false),
-            f.intIn(training, "training.pack_size", 1, 1, 1024));
+    StudyConfig.Model m = model(root, kind, f);
+    StudyConfig.Training t = training(root, f);
 
     List<Long> seeds = f.integers(root, "seeds", null, 0, Long.MAX_VALUE);
     if (seeds.size() != seeds.stream().distinct().count()) {
       f.problem("seeds", seeds, "distinct integers (a repeated seed would train the same run twice)");
     }
 
-    JsonNode evaluation = root.get("evaluation");
-    f.onlyKeys(evaluation, "evaluation", Set.of("every_steps", "max_rows_per_set", "fit_threshold", "mapping_threshold"));
+    Set<String> evaluationKeys = new HashSet<>(EVALUATION_KEYS);
+    kind.ifPresent(k -> evaluationKeys.addAll(k.evaluationKeys()));
+    f.onlyKeys(evaluation, "evaluation", evaluationKeys);
+    int steps = Math.max(1, t.steps());
     StudyConfig.Evaluation e =
         new StudyConfig.Evaluation(
-            f.intIn(evaluation, "evaluation.every_steps", Math.max(1, steps / 10), 1, Math.max(1, steps)),
-            f.intIn(evaluation, "evaluation.max_rows_per_set", 5_000, 1, 10_000_000),
-            f.number(evaluation, "evaluation.fit_threshold", 0.9, 0, 1, false),
-            f.number(evaluation, "evaluation.mapping_threshold", 0.5, 0, 1, false));
+            f.intIn(evaluation, "evaluation.every_steps", Math.max(1, steps / 10), 1, steps),
+            f.intIn(evaluation, "evaluation.max_rows_per_set", 5_000, 1, 10_000_000));
     JsonNode probes = root.get("probes");
     f.onlyKeys(probes, "probes", Set.of("rows_per_set"));
     StudyConfig.Probes p = new StudyConfig.Probes(f.intIn(probes, "probes.rows_per_set", 512, 2, 100_000));
@@ -116,30 +97,118 @@ public final class StudyConfigParser {
     f.onlyKeys(checkpoints, "checkpoints", Set.of("every_steps"));
     JsonNode logging = root.get("logging");
     f.onlyKeys(logging, "logging", Set.of("every_steps"));
-    int checkpointEvery = f.intIn(checkpoints, "checkpoints.every_steps", 0, 0, Math.max(1, steps));
-    int logEvery = f.intIn(logging, "logging.every_steps", 10, 1, Math.max(1, steps));
+    int checkpointEvery = f.intIn(checkpoints, "checkpoints.every_steps", 0, 0, steps);
+    int logEvery = f.intIn(logging, "logging.every_steps", 10, 1, steps);
 
-    if (anchor != null && training != null && t.batchSize() > trainRows(anchor)) {
-      f.problem("training.batch_size", t.batchSize(),
-          "at most the " + trainRows(anchor) + " training sequences the task section generates");
+    if (task != null && root.get("training") != null) {
+      task.checkTraining(t.batchSize()).forEach(problem -> f.problems().add(problem));
+    }
+    if (task != null && m != null) {
+      frozenNamesExist(task, m, f);
     }
     if (!f.problems().isEmpty()) {
       throw new ConfigException(source, new ArrayList<>(f.problems()));
     }
-    return new StudyConfig(study, taskName, anchor, m, t, seeds, e, p, checkpointEvery, logEvery);
+    return new StudyConfig(study, task, m, t, seeds, e, p, checkpointEvery, logEvery);
   }
 
-  private static AnchorSpec anchorSpec(JsonNode task, Fields f) {
-    f.onlyKeys(task, "task", Set.of("name", "seed", "train_keys_per_pair", "heldout_keys_per_pair", "key_modulus", "hold_out_swapped_pair"));
-    long seed = f.longValue(task, "task.seed", 0L);
-    int train = f.intIn(task, "task.train_keys_per_pair", AnchorSpec.PAPER_TRAIN_KEYS_PER_PAIR, 1, 10_000_000);
-    int heldOut = f.intIn(task, "task.heldout_keys_per_pair", AnchorSpec.PAPER_HELD_OUT_KEYS_PER_PAIR, 1, 10_000_000);
-    int modulus = f.intIn(task, "task.key_modulus", AnchorSpec.PUBLIC_CODE_KEY_MODULUS, 7, 80);
-    boolean both = f.bool(task, "task.hold_out_swapped_pair", false);
-    return new AnchorSpec(seed, train, heldOut, modulus, both);
+  /** The model family; wiring fields default to the task's paper model. */
+  private static StudyConfig.Model model(JsonNode root, Optional<TaskKind> kind, Fields f) {
+    JsonNode model = f.section(root, "model");
+    f.onlyKeys(model, "model", Set.of("d_model", "d_ff", "d_k", "heads", "depth", "gamma", "init_std", "norm",
+        "causal", "mlp_removed_layers", "output_bias", "frozen"));
+    TaskKind.Wiring wiring = kind.map(TaskKind::wiring)
+        .orElse(new TaskKind.Wiring(NormPlacement.POST, true, Set.of(), true));
+    int dModel = f.intIn(model, "model.d_model", null, 1, 65_536);
+    List<Integer> depths = f.integers(model, "model.depth", null, 1, 64).stream().map(Long::intValue).toList();
+    List<InitScheme> inits = inits(model, kind, dModel, f);
+    Set<Integer> removed = f.integerSet(model, "model.mlp_removed_layers", wiring.mlpRemovedLayers(), 0, 63);
+    for (int layer : removed) {
+      if (depths.stream().anyMatch(d -> layer >= d)) {
+        f.problem("model.mlp_removed_layers", new TreeSet<>(removed), "layer indices below every depth " + depths
+            + " (0 is the first block)");
+        break;
+      }
+    }
+    return new StudyConfig.Model(
+        dModel,
+        f.intIn(model, "model.d_ff", null, 1, 262_144),
+        f.intIn(model, "model.d_k", null, 1, 65_536),
+        f.intIn(model, "model.heads", 1, 1, 256),
+        depths,
+        inits,
+        f.choice(model, "model.norm", NormPlacement.class, wiring.norm()),
+        f.bool(model, "model.causal", wiring.causal()),
+        removed,
+        f.bool(model, "model.output_bias", wiring.outputBias()),
+        new LinkedHashSet<>(f.strings(model, "model.frozen", List.of())));
   }
 
-  private static long trainRows(AnchorSpec spec) {
-    return (long) spec.trainKeysPerPair() * (16 - spec.unseenPairs().size());
+  /** {@code model.gamma} (a grid axis) or {@code model.init_std}, else the task's default. */
+  private static List<InitScheme> inits(JsonNode model, Optional<TaskKind> kind, int dModel, Fields f) {
+    boolean hasGamma = model != null && model.hasNonNull("gamma");
+    boolean hasStd = model != null && model.hasNonNull("init_std");
+    if (hasGamma && hasStd) {
+      f.problem("model.init_std", model.get("init_std"), "either model.gamma or model.init_std, not both");
+      return List.of();
+    }
+    if (hasStd) {
+      return List.of(new InitScheme.FixedStd(f.number(model, "model.init_std", null, 0, 10, true)));
+    }
+    Optional<InitScheme> fallback = kind.flatMap(k -> k.defaultInit(dModel));
+    if (!hasGamma && fallback.isPresent()) {
+      return List.of(fallback.get());
+    }
+    return f.numbers(model, "model.gamma", null, 0.0, 3.0, false).stream()
+        .<InitScheme>map(InitScheme.Gamma::new)
+        .toList();
+  }
+
+  private static StudyConfig.Training training(JsonNode root, Fields f) {
+    JsonNode training = f.section(root, "training");
+    f.onlyKeys(training, "training", Set.of("steps", "batch_size", "adamw", "schedule", "peak_lr", "clip_norm", "pack_size"));
+    JsonNode adamw = training == null ? null : training.get("adamw");
+    f.onlyKeys(adamw, "training.adamw", Set.of("beta1", "beta2", "eps", "weight_decay"));
+    JsonNode schedule = training == null ? null : training.get("schedule");
+    f.onlyKeys(schedule, "training.schedule", Set.of("kind", "warmup_steps", "start_lr", "min_lr"));
+    int steps = f.intIn(training, "training.steps", null, 1, 100_000_000);
+    StudyConfig.Schedule kind = f.choice(schedule, "training.schedule.kind", StudyConfig.Schedule.class,
+        StudyConfig.Schedule.WARMUP_COSINE);
+    if (kind == StudyConfig.Schedule.CONSTANT && schedule != null) {
+      for (String key : List.of("warmup_steps", "start_lr", "min_lr")) {
+        if (schedule.has(key)) {
+          f.problem("training.schedule." + key, schedule.get(key), "nothing with schedule kind constant");
+        }
+      }
+    }
+    return new StudyConfig.Training(
+        steps,
+        f.intIn(training, "training.batch_size", null, 1, 1_000_000),
+        f.number(adamw, "training.adamw.beta1", 0.9, 0, 1, false),
+        f.number(adamw, "training.adamw.beta2", 0.999, 0, 1, false),
+        f.number(adamw, "training.adamw.eps", 1e-8, 0, 1, true),
+        f.numbers(adamw, "training.adamw.weight_decay", List.of(0.01), 0, 10, false),
+        f.numbers(training, "training.peak_lr", null, 0, 10, true),
+        kind,
+        f.intIn(schedule, "training.schedule.warmup_steps", 0, 0, Math.max(0, steps)),
+        f.number(schedule, "training.schedule.start_lr", 1e-5, 0, 10, false),
+        f.number(schedule, "training.schedule.min_lr", 1e-5, 0, 10, false),
+        f.number(training, "training.clip_norm", 1.0, 0, 1e9, false),
+        f.intIn(training, "training.pack_size", 1, 1, 1024));
+  }
+
+  /** Frozen names must be parameters of every model of the grid. */
+  private static void frozenNamesExist(Task task, StudyConfig.Model m, Fields f) {
+    for (int depth : m.depths()) {
+      var probe = new io.mechsweep.training.model.ModelConfig(task.vocabSize(), task.classes(), task.seqLen(),
+          Math.max(1, m.dModel()), Math.max(1, m.dFf()), Math.max(1, m.dK()), Math.max(1, m.heads()), depth,
+          m.norm(), m.causal(), m.mlpRemovedLayers(), m.outputBias(), m.frozen());
+      Set<String> unknown = probe.unknownFrozen();
+      if (!unknown.isEmpty()) {
+        f.problem("model.frozen", unknown, "names of the model's parameters, e.g. "
+            + ParameterLayout.names(probe));
+        return;
+      }
+    }
   }
 }

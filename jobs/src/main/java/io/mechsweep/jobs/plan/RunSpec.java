@@ -1,27 +1,17 @@
 package io.mechsweep.jobs.plan;
 
+import io.mechsweep.analysis.tables.RunConfig;
 import io.mechsweep.training.MemberSpec;
 import java.io.Serializable;
-import java.util.Map;
 
 /**
  * One fully resolved run of a study grid.
  *
- * @param runId stable hash of {@link #resolved}: equal configs share checkpoints and results
- * @param resolved every setting the run depends on, flat and ordered (recorded in tables)
+ * @param runId stable hash of {@link #config}: equal configs share checkpoints and results
  */
-public record RunSpec(
-    String runId,
-    String datasetId,
-    int depth,
-    double gamma,
-    double peakLr,
-    double weightDecay,
-    long seed,
-    Map<String, Object> resolved)
-    implements Serializable {
+public record RunSpec(String runId, GridPoint point, RunConfig config) implements Serializable {
 
   public MemberSpec member() {
-    return new MemberSpec(runId, seed, gamma, peakLr, weightDecay);
+    return new MemberSpec(runId, point.seed(), point.init(), point.peakLr(), point.weightDecay());
   }
 }

@@ -2,8 +2,7 @@ package io.mechsweep.jobs.stages;
 
 import io.mechsweep.datagen.DatasetMetadata;
 import io.mechsweep.datagen.DatasetWriter;
-import io.mechsweep.datagen.anchor.AnchorDataset;
-import io.mechsweep.datagen.anchor.AnchorSpec;
+import io.mechsweep.jobs.tasks.Task;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.Locale;
@@ -15,26 +14,25 @@ import org.apache.spark.sql.SparkSession;
 public final class DatasetStage {
   private DatasetStage() {}
 
-  public static String dir(String root, AnchorDataset dataset) {
-    return new Path(new Path(new Path(root, "datasets"), AnchorDataset.TASK), dataset.datasetId()).toString();
+  public static String dir(String root, Task task) {
+    return new Path(new Path(new Path(root, "datasets"), task.kind().name()), task.datasetId()).toString();
   }
 
   /** Reuses a complete dataset; generates it otherwise. Returns its metadata. */
-  public static DatasetMetadata ensure(SparkSession spark, String root, AnchorSpec spec, PrintStream out)
+  public static DatasetMetadata ensure(SparkSession spark, String root, Task task, PrintStream out)
       throws IOException {
-    AnchorDataset dataset = new AnchorDataset(spec);
-    String dir = dir(root, dataset);
+    String dir = dir(root, task);
     Optional<DatasetMetadata> existing =
         DatasetMetadata.read(dir, spark.sparkContext().hadoopConfiguration());
     if (existing.isPresent()) {
-      out.printf("dataset %s: reusing %s (%,d rows)%n", dataset.datasetId(), dir, existing.get().totalRows());
+      out.printf("dataset %s: reusing %s (%,d rows)%n", task.datasetId(), dir, existing.get().totalRows());
       return existing.get();
     }
-    int partitions = Math.max(spark.sparkContext().defaultParallelism(), (int) (spec.totalRows() / 250_000) + 1);
-    out.printf("dataset %s: generating %,d rows into %s ...%n", dataset.datasetId(), spec.totalRows(), dir);
-    DatasetWriter.Result result = dataset.write(spark, dir, partitions);
+    int partitions = Math.max(spark.sparkContext().defaultParallelism(), (int) (task.datasetRows() / 250_000) + 1);
+    out.printf("dataset %s: generating %,d rows into %s ...%n", task.datasetId(), task.datasetRows(), dir);
+    DatasetWriter.Result result = task.generate(spark, dir, partitions);
     out.printf(Locale.ROOT, "dataset %s: %,d rows in %.1f s (%,.0f rows/s); splits %s%n",
-        dataset.datasetId(), result.metadata().totalRows(), result.metadata().generationSeconds(),
+        task.datasetId(), result.metadata().totalRows(), result.metadata().generationSeconds(),
         result.rowsPerSecond(), result.metadata().splitRows());
     return result.metadata();
   }

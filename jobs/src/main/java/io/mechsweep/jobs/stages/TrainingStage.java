@@ -55,7 +55,7 @@ public final class TrainingStage {
         plan.runs().size(), done.size(), packs.size(), plan.config().training().packSize());
     if (!packs.isEmpty()) {
       Map<String, Object> configs = new HashMap<>();
-      todo.forEach(r -> configs.put(r.runId(), r.resolved()));
+      todo.forEach(r -> configs.put(r.runId(), r.config()));
       JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
       Broadcast<TaskData> broadcast = jsc.broadcast(data);
       // parallelize with one slice per pack puts exactly one pack in each partition.

@@ -13,33 +13,45 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.IntPredicate;
 
-/** Scores every pack member on every evaluation set by the argmax at the last position. */
+/** Scores every pack member on every evaluation set by the argmax at the read positions. */
 public final class Evaluator {
   private static final int CHUNK = 2048;
 
   private Evaluator() {}
 
-  /** Predictions {@code [member][row]} for one table. */
+  /**
+   * Predictions {@code [member][row · reads + read]} for one table: the argmax at the last
+   * position, or at each of the table's read positions.
+   */
   public static int[][] predict(PackedTransformer model, TokenTable table, NDManager manager) {
     int k = (int) model.params().packSize();
     int t = table.seqLen();
-    int[][] predictions = new int[k][table.rows()];
+    int r = table.reads();
+    int[][] predictions = new int[k][table.rows() * r];
     Autograd.record(false);
     for (int start = 0; start < table.rows(); start += CHUNK) {
       int n = Math.min(CHUNK, table.rows() - start);
       long[] tokens = new long[k * n * t];
+      long[] positions = table.readsLastOnly() ? null : new long[k * n * r];
       for (int m = 0; m < k; m++) {
         for (int i = 0; i < n * t; i++) {
           tokens[m * n * t + i] = table.tokens()[start * t + i];
         }
+        for (int i = 0; positions != null && i < n * r; i++) {
+          positions[m * n * r + i] = table.readPositions()[start * r + i];
+        }
       }
       try (NDScope scope = new NDScope()) {
         NDArray input = Tensors.of(manager, tokens, new Shape(k, n, t));
-        long[] argmax = Tensors.longs(model.logits(input).argMax(-1)); // (K, n)
+        NDArray logits = positions == null
+            ? model.logits(input) // (K,n,C)
+            : model.logitsAt(input, Tensors.of(manager, positions, new Shape(k, n, r))); // (K,n,R,C)
+        long[] argmax = Tensors.longs(logits.argMax(-1)); // (K, n·R)
         for (int m = 0; m < k; m++) {
-          for (int i = 0; i < n; i++) {
-            predictions[m][start + i] = (int) argmax[m * n + i];
+          for (int i = 0; i < n * r; i++) {
+            predictions[m][start * r + i] = (int) argmax[m * n * r + i];
           }
         }
       }
@@ -47,34 +59,46 @@ public final class Evaluator {
     return predictions;
   }
 
-  /** Rows for one member's predictions on one set. */
+  /**
+   * Rows for one member's predictions on one set: accuracy over all reads (bucket {@code all}),
+   * per group, per read slot when rows have several ({@code read_1}…), against each
+   * alternative answer, and the deviation histogram when the set asks for it. Reads with a
+   * negative target are padding and never scored.
+   */
   public static List<EvalRow> score(String runId, int step, EvalSet set, int[] predicted) {
     List<EvalRow> rows = new ArrayList<>();
-    int[] targets = set.table().targets();
-    long n = targets.length;
-    rows.add(row(runId, step, set.name(), EvalRow.ACCURACY, EvalRow.ALL, hits(predicted, targets), n));
+    TokenTable table = set.table();
+    int[] targets = table.targets();
+    int reads = table.reads();
+    long n = scored(targets, i -> true);
+    rows.add(row(runId, step, set.name(), EvalRow.ACCURACY, EvalRow.ALL, hits(predicted, targets, i -> true), n));
     if (set.groupNames().length > 1) {
       for (int g = 0; g < set.groupNames().length; g++) {
-        long hits = 0;
-        long count = 0;
-        for (int i = 0; i < n; i++) {
-          if (set.groupOfRow()[i] == g) {
-            count++;
-            hits += predicted[i] == targets[i] ? 1 : 0;
-          }
-        }
-        rows.add(row(runId, step, set.name(), EvalRow.ACCURACY, set.groupNames()[g], hits, count));
+        int group = g;
+        IntPredicate inGroup = i -> set.groupOfRow()[i / reads] == group;
+        rows.add(row(runId, step, set.name(), EvalRow.ACCURACY, set.groupNames()[g],
+            hits(predicted, targets, inGroup), scored(targets, inGroup)));
+      }
+    }
+    if (reads > 1) {
+      for (int slot = 0; slot < reads; slot++) {
+        int s = slot;
+        IntPredicate inSlot = i -> i % reads == s;
+        rows.add(row(runId, step, set.name(), EvalRow.ACCURACY, EvalRow.readSlot(slot),
+            hits(predicted, targets, inSlot), scored(targets, inSlot)));
       }
     }
     for (Map.Entry<String, int[]> alt : new TreeMap<>(set.alternativeTargets()).entrySet()) {
       rows.add(
           row(runId, step, set.name(), EvalRow.alternativeAccuracy(alt.getKey()), EvalRow.ALL,
-              hits(predicted, alt.getValue()), n));
+              hits(predicted, alt.getValue(), i -> true), n));
     }
     if (set.recordDeviation()) {
       Map<Integer, Long> histogram = new TreeMap<>();
-      for (int i = 0; i < n; i++) {
-        histogram.merge(predicted[i] - targets[i], 1L, Long::sum);
+      for (int i = 0; i < targets.length; i++) {
+        if (targets[i] >= 0) {
+          histogram.merge(predicted[i] - targets[i], 1L, Long::sum);
+        }
       }
       histogram.forEach(
           (dev, count) ->
@@ -83,10 +107,18 @@ public final class Evaluator {
     return rows;
   }
 
-  private static long hits(int[] predicted, int[] targets) {
+  private static long scored(int[] targets, IntPredicate keep) {
+    long count = 0;
+    for (int i = 0; i < targets.length; i++) {
+      count += targets[i] >= 0 && keep.test(i) ? 1 : 0;
+    }
+    return count;
+  }
+
+  private static long hits(int[] predicted, int[] targets, IntPredicate keep) {
     long hits = 0;
     for (int i = 0; i < targets.length; i++) {
-      hits += predicted[i] == targets[i] ? 1 : 0;
+      hits += targets[i] >= 0 && keep.test(i) && predicted[i] == targets[i] ? 1 : 0;
     }
     return hits;
   }

@@ -10,8 +10,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The initialization-rate scheme of the anchor paper: every weight matrix ~ N(0, σ²) with
- * σ = d_in^-γ, d_in the matrix's fan-in; LayerNorm gain 1 and biases 0.
+ * Draws a pack's initial weights: every weight matrix ~ N(0, σ²) with σ from the member's
+ * {@link InitScheme} (the anchor paper's σ = d_in^-γ, or a fixed σ); LayerNorm gain 1, biases 0.
  *
  * <p>Numbers come from our own seeded stream, not libtorch's RNG, so a member's initial weights
  * depend only on (seed, γ, shapes) — the same inside a pack, alone, on CPU or GPU.
@@ -21,13 +21,18 @@ public final class GammaInitializer {
 
   /** One member's parameters, row-major, by name. */
   public static Map<String, float[]> member(ModelConfig config, double gamma, long seed) {
+    return member(config, new InitScheme.Gamma(gamma), seed);
+  }
+
+  /** One member's parameters under any {@link InitScheme}, row-major, by name. */
+  public static Map<String, float[]> member(ModelConfig config, InitScheme init, long seed) {
     Map<String, float[]> out = new LinkedHashMap<>();
     List<ParameterLayout.Entry> layout = ParameterLayout.of(config);
     for (int p = 0; p < layout.size(); p++) {
       ParameterLayout.Entry e = layout.get(p);
       float[] values = new float[e.rows() * e.cols()];
       if (e.isGaussian()) {
-        double sigma = sigma(e.fanIn(), gamma);
+        double sigma = init.sigma(e.fanIn());
         RowRandom random = RowRandom.of(seed, 1_000 + p, 0);
         for (int i = 0; i < values.length; i++) {
           values[i] = (float) (sigma * random.nextGaussian());
@@ -41,7 +46,7 @@ public final class GammaInitializer {
   }
 
   public static double sigma(int fanIn, double gamma) {
-    return Math.pow(fanIn, -gamma);
+    return new InitScheme.Gamma(gamma).sigma(fanIn);
   }
 
   /** A pack's parameters: member k gets (gammas[k], seeds[k]); gradients attached. */
@@ -50,9 +55,19 @@ public final class GammaInitializer {
     if (gammas.length != seeds.length) {
       throw new IllegalArgumentException("one γ per seed needed");
     }
-    List<Map<String, float[]>> members = new java.util.ArrayList<>();
+    InitScheme[] inits = new InitScheme[gammas.length];
     for (int k = 0; k < gammas.length; k++) {
-      members.add(member(config, gammas[k], seeds[k]));
+      inits[k] = new InitScheme.Gamma(gammas[k]);
+    }
+    return pack(config, inits, seeds, manager);
+  }
+
+  /** A pack's parameters: member k gets (inits[k], seeds[k]); gradients on all but the frozen. */
+  public static ParameterSet pack(
+      ModelConfig config, InitScheme[] inits, long[] seeds, NDManager manager) {
+    List<Map<String, float[]>> members = new java.util.ArrayList<>();
+    for (int k = 0; k < inits.length; k++) {
+      members.add(member(config, inits[k], seeds[k]));
     }
     return fromMembers(config, members, manager);
   }
@@ -74,7 +89,7 @@ public final class GammaInitializer {
       }
       NDArray t = Tensors.of(manager, all, new Shape(k, e.rows(), e.cols()));
       t.setName(e.name());
-      t.setRequiresGradient(true);
+      t.setRequiresGradient(!config.frozen().contains(e.name()));
       tensors.put(e.name(), t);
     }
     return new ParameterSet(tensors);

@@ -6,13 +6,21 @@ import java.util.Set;
 /**
  * Shapes and wiring of a transformer. Runs with equal ModelConfigs can share a pack.
  *
+ * <p>Every variant a study needs is a field here, so a config chooses it and the PyTorch parity
+ * test covers it: LayerNorm placement, causal or bidirectional attention, MLPs removed per layer,
+ * the output bias, frozen parameters. Attention and MLP have no biases at all (every study fixes
+ * them at zero).
+ *
+ * @param classes width of the output head (anchor: the vocabulary; varassign: the 59 residues)
  * @param dK width per head of queries, keys and values (d_k = d_v)
  * @param causal decoder (true) or bidirectional encoder (false)
  * @param layersWithoutMlp blocks whose MLP is removed (varassign removes layer 0's)
  * @param outputBias whether the unembedding has a bias
+ * @param frozen parameter names ({@link Names}) that keep their initial values
  */
 public record ModelConfig(
     int vocabSize,
+    int classes,
     int seqLen,
     int dModel,
     int dFf,
@@ -22,20 +30,30 @@ public record ModelConfig(
     NormPlacement norm,
     boolean causal,
     Set<Integer> layersWithoutMlp,
-    boolean outputBias)
+    boolean outputBias,
+    Set<String> frozen)
     implements Serializable {
 
   public ModelConfig {
     layersWithoutMlp = Set.copyOf(layersWithoutMlp);
-    if (vocabSize < 2 || seqLen < 1 || dModel < 1 || dFf < 1 || dK < 1 || heads < 1 || depth < 1) {
+    frozen = Set.copyOf(frozen);
+    if (vocabSize < 2 || classes < 2 || seqLen < 1 || dModel < 1 || dFf < 1 || dK < 1 || heads < 1
+        || depth < 1) {
       throw new IllegalArgumentException("all model sizes must be positive: " + this);
     }
   }
 
-  /** The anchor study's model: causal, single head, post-LN, untied output with bias. */
+  /** Frozen names that are not parameters of this model (empty when all are). */
+  public Set<String> unknownFrozen() {
+    Set<String> unknown = new java.util.TreeSet<>(frozen);
+    unknown.removeAll(ParameterLayout.names(this));
+    return unknown;
+  }
+
+  /** The anchor study's model: causal, single head, post-LN, untied output with bias, nothing frozen. */
   public static ModelConfig anchor(int vocab, int seqLen, int dModel, int dFf, int dK, int depth) {
     return new ModelConfig(
-        vocab, seqLen, dModel, dFf, dK, 1, depth, NormPlacement.POST, true, Set.of(), true);
+        vocab, vocab, seqLen, dModel, dFf, dK, 1, depth, NormPlacement.POST, true, Set.of(), true, Set.of());
   }
 
   public boolean hasMlp(int layer) {

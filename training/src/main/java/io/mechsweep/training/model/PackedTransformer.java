@@ -16,8 +16,9 @@ import java.util.Map;
  * A pack of K transformers of one {@link ModelConfig} evaluated as one batched model.
  *
  * <p>Shapes: K pack members, B sequences, T positions, d model width, H heads. Linear layers
- * run on {@code (K, B·T, d)} so each is one batched GEMM per member. Only the last position is
- * read by the loss, so the last block computes its queries and MLP at that position only.
+ * run on {@code (K, B·T, d)} so each is one batched GEMM per member. When only the last position
+ * is read (anchor, varassign), the last block computes its queries and MLP at that position only;
+ * {@link #logitsAt} reads chosen positions of the full output.
  */
 public final class PackedTransformer {
   private static final float LN_EPS = 1e-5f;
@@ -38,7 +39,7 @@ public final class PackedTransformer {
   public PackedTransformer(ModelConfig config, ParameterSet params) {
     this.config = config;
     this.params = params;
-    NDManager manager = params.get("embed.tok").getManager();
+    NDManager manager = params.get(Names.TOKEN_EMBEDDING).getManager();
     this.scale = Tensors.of(manager, new float[] {(float) (1 / Math.sqrt(config.dK()))}, new Shape());
     this.causalMask = config.causal() ? causalMask(manager, config.seqLen(), config.seqLen()) : null;
     NDScope.unregister(scale);
@@ -56,22 +57,52 @@ public final class PackedTransformer {
   }
 
   /**
-   * Activations recorded during a forward pass, addressed by name: {@code blocks.L.attn.pattern}
-   * {@code (K,B,H,Tq,T)}, {@code blocks.L.attn.out} {@code (K,B,Tq,d)} (after W_O, before the
-   * residual), {@code blocks.L.resid_post} {@code (K,B,Tq,d)}.
+   * Activations recorded during a forward pass, addressed by {@link Names}: the attention pattern
+   * {@code (K,B,H,Tq,T)}, the attention output after W_O (before the residual), the residual
+   * stream after attention and after the block, each {@code (K,B,Tq,d)}.
    */
   public record Output(NDArray logits, Map<String, NDArray> trace) {}
 
-  /** Logits at the last position, {@code (K, B, V)}; tokens are {@code (K, B, T)} int64. */
+  /** Logits at the last position, {@code (K, B, C)}; tokens are {@code (K, B, T)} int64. */
   public NDArray logits(NDArray tokens) {
     return forward(tokens, true, false).logits();
   }
 
   /**
+   * Logits at chosen positions, {@code (K, B, R, C)}: {@code positions} is {@code (K, B, R)}
+   * int64, R read positions per sequence (lego's chain, topics' masked tokens).
+   */
+  public NDArray logitsAt(NDArray tokens, NDArray positions) {
+    NDArray hidden = run(tokens, false, null); // (K,B·T,d)
+    Shape s = tokens.getShape();
+    long k = s.get(0);
+    long b = s.get(1);
+    long t = s.get(2);
+    long r = positions.getShape().get(2);
+    int d = config.dModel();
+    NDArray index = positions.reshape(k, b, r, 1).broadcast(new Shape(k, b, r, d));
+    NDArray read = hidden.reshape(k, b, t, d).gather(index, 2).reshape(k, b * r, d);
+    return head(read).reshape(k, b, r, config.classes());
+  }
+
+  /**
    * @param lastOnly compute the last block at the final position only (enough for the loss)
-   * @param trace whether to record attention patterns and block outputs
+   * @param trace whether to record activations (see {@link Output})
+   * @return logits at the last position {@code (K,B,C)}
    */
   public Output forward(NDArray tokens, boolean lastOnly, boolean trace) {
+    Map<String, NDArray> recorded = trace ? new LinkedHashMap<>() : null;
+    NDArray x = run(tokens, lastOnly, recorded);
+    Shape s = tokens.getShape();
+    long k = s.get(0);
+    long b = s.get(1);
+    long tq = x.getShape().get(1) / b;
+    NDArray lastX = tq == 1 ? x : lastPosition(x, k, b, tq, config.dModel()); // (K,B,d)
+    return new Output(head(lastX), recorded == null ? Map.of() : recorded);
+  }
+
+  /** The final residual stream (after the final norm), {@code (K, B·Tq, d)}. */
+  private NDArray run(NDArray tokens, boolean lastOnly, Map<String, NDArray> recorded) {
     Shape s = tokens.getShape();
     long k = s.get(0);
     long b = s.get(1);
@@ -79,11 +110,10 @@ public final class PackedTransformer {
     if (t != config.seqLen()) {
       throw new IllegalArgumentException("sequence length " + t + " != model's " + config.seqLen());
     }
-    Map<String, NDArray> recorded = trace ? new LinkedHashMap<>() : null;
     int d = config.dModel();
 
     // Token embedding: flatten the K tables to (K·V, d) and offset member k's ids by k·V.
-    NDArray table = params.get("embed.tok").reshape(k * config.vocabSize(), d);
+    NDArray table = params.get(Names.TOKEN_EMBEDDING).reshape(k * config.vocabSize(), d);
     NDArray offsets =
         tokens
             .getManager()
@@ -91,13 +121,12 @@ public final class PackedTransformer {
             .reshape(k, 1, 1);
     NDArray ids = tokens.add(offsets);
     NDArray x = JniUtils.embedding((PtNDArray) ids, (PtNDArray) table, false); // (K,B,T,d)
-    x = x.add(params.get("embed.pos").reshape(k, 1, t, d)).reshape(k, b * t, d); // (K,B·T,d)
+    x = x.add(params.get(Names.POSITION_EMBEDDING).reshape(k, 1, t, d)).reshape(k, b * t, d); // (K,B·T,d)
 
     long tq = t;
     for (int l = 0; l < config.depth(); l++) {
-      String p = "blocks." + l + ".";
       boolean last = lastOnly && l == config.depth() - 1;
-      NDArray attnIn = config.norm() == NormPlacement.PRE ? norm(x, p + "ln_attn") : x;
+      NDArray attnIn = config.norm() == NormPlacement.PRE ? norm(x, Names.attnNorm(l)) : x;
       NDArray queryIn = attnIn;
       NDArray residual = x;
       if (last) {
@@ -105,36 +134,38 @@ public final class PackedTransformer {
         residual = lastPosition(x, k, b, tq, d);
       }
       long outT = last ? 1 : tq;
-      NDArray attnOut = attention(queryIn, attnIn, k, b, outT, tq, p, recorded); // (K,B·Tq,d)
-      if (recorded != null) {
-        recorded.put(p + "attn.out", attnOut.reshape(k, b, outT, d));
-      }
+      NDArray attnOut = attention(queryIn, attnIn, k, b, outT, tq, l, recorded); // (K,B·Tq,d)
       x = residual.add(attnOut);
       if (config.norm() == NormPlacement.POST) {
-        x = norm(x, p + "ln_attn");
+        x = norm(x, Names.attnNorm(l));
+      }
+      if (recorded != null) {
+        recorded.put(Names.attnOut(l), attnOut.reshape(k, b, outT, d));
+        recorded.put(Names.residMid(l), x.reshape(k, b, outT, d));
       }
       if (config.hasMlp(l)) {
-        NDArray mlpIn = config.norm() == NormPlacement.PRE ? norm(x, p + "ln_mlp") : x;
-        NDArray hidden = Activation.relu(mlpIn.matMul(params.get(p + "mlp.w1")));
-        x = x.add(hidden.matMul(params.get(p + "mlp.w2")));
+        NDArray mlpIn = config.norm() == NormPlacement.PRE ? norm(x, Names.mlpNorm(l)) : x;
+        NDArray hidden = Activation.relu(mlpIn.matMul(params.get(Names.mlpIn(l))));
+        x = x.add(hidden.matMul(params.get(Names.mlpOut(l))));
         if (config.norm() == NormPlacement.POST) {
-          x = norm(x, p + "ln_mlp");
+          x = norm(x, Names.mlpNorm(l));
         }
       }
       tq = outT;
       if (recorded != null) {
-        recorded.put(p + "resid_post", x.reshape(k, b, tq, d));
+        recorded.put(Names.residPost(l), x.reshape(k, b, tq, d));
       }
     }
     if (config.norm() == NormPlacement.PRE) {
-      x = norm(x, "ln_final");
+      x = norm(x, Names.FINAL_NORM);
     }
-    NDArray lastX = tq == 1 ? x : lastPosition(x, k, b, tq, d); // (K,B,d)
-    NDArray logits = lastX.matMul(params.get("unembed.w"));
-    if (config.outputBias()) {
-      logits = logits.add(params.get("unembed.b"));
-    }
-    return new Output(logits, recorded == null ? Map.of() : recorded);
+    return x;
+  }
+
+  /** Unembedding: {@code (K, N, d)} → {@code (K, N, C)}. */
+  private NDArray head(NDArray x) {
+    NDArray logits = x.matMul(params.get(Names.UNEMBED));
+    return config.outputBias() ? logits.add(params.get(Names.UNEMBED_BIAS)) : logits;
   }
 
   /** (K, B·T, d) → (K, B, d) at position T-1. */
@@ -147,13 +178,13 @@ public final class PackedTransformer {
    * returns {@code (K, B·Tq, d)} after W_O. Records the pattern into {@code rec} unless null.
    */
   private NDArray attention(
-      NDArray q, NDArray kv, long k, long b, long tq, long t, String p, Map<String, NDArray> rec) {
+      NDArray q, NDArray kv, long k, long b, long tq, long t, int layer, Map<String, NDArray> rec) {
     int h = config.heads();
     int dk = config.dK();
     // (K, B·T, H·dk) → (K, B, H, T, dk)
-    NDArray queries = heads(q.matMul(params.get(p + "attn.q")), k, b, tq, h, dk);
-    NDArray keys = heads(kv.matMul(params.get(p + "attn.k")), k, b, t, h, dk);
-    NDArray values = heads(kv.matMul(params.get(p + "attn.v")), k, b, t, h, dk);
+    NDArray queries = heads(q.matMul(params.get(Names.attnQ(layer))), k, b, tq, h, dk);
+    NDArray keys = heads(kv.matMul(params.get(Names.attnK(layer))), k, b, t, h, dk);
+    NDArray values = heads(kv.matMul(params.get(Names.attnV(layer))), k, b, t, h, dk);
     // Scale by a tensor libtorch owns, never by a Java number: DJL turns a number into a scalar
     // tensor over a Java buffer that it frees right after the op, while the autograd graph keeps
     // that tensor for the backward of the product. Reading it after the JVM released it gave
@@ -165,11 +196,11 @@ public final class PackedTransformer {
     }
     NDArray pattern = scores.softmax(-1);
     if (rec != null) {
-      rec.put(p + "attn.pattern", pattern);
+      rec.put(Names.attnPattern(layer), pattern);
     }
     NDArray mixed = pattern.matMul(values); // (K,B,H,Tq,dk)
     NDArray merged = mixed.transpose(0, 1, 3, 2, 4).reshape(k, b * tq, (long) h * dk);
-    return merged.matMul(params.get(p + "attn.o"));
+    return merged.matMul(params.get(Names.attnO(layer)));
   }
 
   private static NDArray heads(NDArray x, long k, long b, long t, int h, int dk) {

@@ -18,40 +18,46 @@ public final class ParameterLayout {
 
   private ParameterLayout() {}
 
+  /** The parameter names of a model, for validating references to them. */
+  public static java.util.Set<String> names(ModelConfig c) {
+    java.util.Set<String> out = new java.util.LinkedHashSet<>();
+    of(c).forEach(e -> out.add(e.name()));
+    return out;
+  }
+
   public static List<Entry> of(ModelConfig c) {
     List<Entry> out = new ArrayList<>();
     int d = c.dModel();
-    out.add(gaussian("embed.tok", c.vocabSize(), d, d));
-    out.add(gaussian("embed.pos", c.seqLen(), d, d));
+    out.add(gaussian(Names.TOKEN_EMBEDDING, c.vocabSize(), d, d));
+    out.add(gaussian(Names.POSITION_EMBEDDING, c.seqLen(), d, d));
     for (int l = 0; l < c.depth(); l++) {
-      String b = "blocks." + l + ".";
       if (c.norm() == NormPlacement.PRE) {
-        addNorm(out, b + "ln_attn", d);
+        addNorm(out, Names.attnNorm(l), d);
       }
-      out.add(gaussian(b + "attn.q", d, c.attnWidth(), d));
-      out.add(gaussian(b + "attn.k", d, c.attnWidth(), d));
-      out.add(gaussian(b + "attn.v", d, c.attnWidth(), d));
-      out.add(gaussian(b + "attn.o", c.attnWidth(), d, c.attnWidth()));
+      out.add(gaussian(Names.attnQ(l), d, c.attnWidth(), d));
+      out.add(gaussian(Names.attnK(l), d, c.attnWidth(), d));
+      out.add(gaussian(Names.attnV(l), d, c.attnWidth(), d));
+      out.add(gaussian(Names.attnO(l), c.attnWidth(), d, c.attnWidth()));
       if (c.norm() == NormPlacement.POST) {
-        addNorm(out, b + "ln_attn", d);
+        addNorm(out, Names.attnNorm(l), d);
       }
       if (c.hasMlp(l)) {
         if (c.norm() == NormPlacement.PRE) {
-          addNorm(out, b + "ln_mlp", d);
+          addNorm(out, Names.mlpNorm(l), d);
         }
-        out.add(gaussian(b + "mlp.w1", d, c.dFf(), d));
-        out.add(gaussian(b + "mlp.w2", c.dFf(), d, c.dFf()));
+        out.add(gaussian(Names.mlpIn(l), d, c.dFf(), d));
+        out.add(gaussian(Names.mlpOut(l), c.dFf(), d, c.dFf()));
         if (c.norm() == NormPlacement.POST) {
-          addNorm(out, b + "ln_mlp", d);
+          addNorm(out, Names.mlpNorm(l), d);
         }
       }
     }
     if (c.norm() == NormPlacement.PRE) {
-      addNorm(out, "ln_final", d);
+      addNorm(out, Names.FINAL_NORM, d);
     }
-    out.add(gaussian("unembed.w", d, c.vocabSize(), d));
+    out.add(gaussian(Names.UNEMBED, d, c.classes(), d));
     if (c.outputBias()) {
-      out.add(new Entry("unembed.b", 1, c.vocabSize(), 0, 0f));
+      out.add(new Entry(Names.UNEMBED_BIAS, 1, c.classes(), 0, 0f));
     }
     return out;
   }

@@ -41,7 +41,8 @@ public final class AdamW {
 
   /**
    * One update with the gradients currently attached to the parameters. Runs with gradient
-   * recording off; {@code lr} and {@code weightDecay} hold one value per member.
+   * recording off; {@code lr} and {@code weightDecay} hold one value per member. Parameters
+   * without a gradient (frozen) are left as they are.
    */
   public void update(ParameterSet params, Map<String, NDArray> grads, float[] lr, float[] weightDecay) {
     step++;
@@ -61,6 +62,9 @@ public final class AdamW {
         String name = e.getKey();
         NDArray p = e.getValue();
         NDArray g = grads.get(name);
+        if (g == null) { // frozen: like a torch parameter outside the optimizer, no decay either
+          continue;
+        }
         NDArray mi = m.get(name);
         NDArray vi = v.get(name);
         mi.muli(beta1).addi(g.mul(1 - beta1));

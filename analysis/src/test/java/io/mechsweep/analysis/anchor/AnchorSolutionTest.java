@@ -1,4 +1,4 @@
-package io.mechsweep.analysis;
+package io.mechsweep.analysis.anchor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -43,19 +43,19 @@ class AnchorSolutionTest {
   void summaryCellsAggregateSeeds() {
     AnchorSolution sym1 = AnchorSolution.classify("a", 100, evals(0.99, 0.0, 0.9), 0.9, 0.5);
     AnchorSolution sym2 = AnchorSolution.classify("b", 100, evals(0.97, 0.1, 0.7), 0.9, 0.5);
-    List<StudySummary.RunResult> runs = List.of(
-        new StudySummary.RunResult(2, 0.3, 1e-3, 0.01, 1, "finished", null, sym1),
-        new StudySummary.RunResult(2, 0.3, 1e-3, 0.01, 2, "finished", null, sym2),
-        new StudySummary.RunResult(2, 0.8, 1e-3, 0.01, 1, "failed", "loss became NaN at step 9", null));
-    List<StudySummary.Cell> cells = StudySummary.cells(runs);
+    List<AnchorSummary.RunResult> runs = List.of(
+        new AnchorSummary.RunResult(2, 0.3, 1e-3, 0.01, 1, "finished", null, sym1),
+        new AnchorSummary.RunResult(2, 0.3, 1e-3, 0.01, 2, "finished", null, sym2),
+        new AnchorSummary.RunResult(2, 0.8, 1e-3, 0.01, 1, "failed", "loss became NaN at step 9", null));
+    List<AnchorSummary.Cell> cells = AnchorSummary.cells(runs);
     assertThat(cells).hasSize(2);
-    StudySummary.Cell c = cells.get(0);
+    AnchorSummary.Cell c = cells.get(0);
     assertThat(c.types()).containsEntry("symmetric", 2);
     assertThat(c.symmetric().mean()).isCloseTo(0.8, within(1e-12));
     assertThat(c.symmetric().sd()).isCloseTo(0.1, within(1e-12));
     assertThat(cells.get(1).failed()).isEqualTo(1);
     assertThat(cells.get(1).majority()).isEqualTo("failed");
-    String text = StudySummary.format("s", runs);
+    String text = AnchorSummary.format("s", runs);
     assertThat(text).contains("symmetric ×2").contains("0.80 ± 0.10").contains("loss became NaN at step 9");
   }
 }

@@ -1,4 +1,4 @@
-package io.mechsweep.analysis;
+package io.mechsweep.analysis.anchor;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /** The printed result of a study: one line per grid cell, statistics over seeds. */
-public final class StudySummary {
+public final class AnchorSummary {
   /** One run's place in the grid and its final solution (null when the run failed). */
   public record RunResult(
       int depth, double gamma, double peakLr, double weightDecay, long seed, String status,
@@ -44,7 +44,7 @@ public final class StudySummary {
     }
   }
 
-  private StudySummary() {}
+  private AnchorSummary() {}
 
   public static List<Cell> cells(List<RunResult> runs) {
     Map<String, List<RunResult>> grouped = new TreeMap<>();

@@ -1,4 +1,4 @@
-package io.mechsweep.analysis;
+package io.mechsweep.analysis.anchor;
 
 import java.util.Locale;
 

@@ -1,4 +1,4 @@
-package io.mechsweep.analysis;
+package io.mechsweep.analysis.anchor;
 
 import io.mechsweep.datagen.anchor.AnchorDataset;
 import io.mechsweep.training.eval.EvalRow;

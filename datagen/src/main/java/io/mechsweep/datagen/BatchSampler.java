@@ -1,6 +1,5 @@
-package io.mechsweep.training;
+package io.mechsweep.datagen;
 
-import io.mechsweep.datagen.RowRandom;
 
 /**
  * A member's data order: each epoch is a seeded permutation of the training rows, cut into

@@ -1,0 +1,48 @@
+package io.mechsweep.analysis.tables;
+
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import java.io.Serializable;
+import java.util.List;
+
+/**
+ * Every setting one run depends on, resolved from its study config: hashed into the run id,
+ * recorded in each checkpoint and as {@code runs.config_json} (snake_case, as in the YAML), and
+ * the source of the {@code runs} row's columns. Pack size and checkpoint cadence change neither a
+ * run's numbers nor its tables, so they are not here.
+ *
+ * @param gamma the initialization rate, or null when the run uses a fixed {@code initStd}
+ */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+public record RunConfig(
+    String task,
+    String datasetId,
+    int dModel,
+    int dFf,
+    int dK,
+    int heads,
+    int depth,
+    String norm,
+    boolean causal,
+    List<Integer> mlpRemovedLayers,
+    boolean outputBias,
+    List<String> frozen,
+    Double gamma,
+    Double initStd,
+    int steps,
+    int batchSize,
+    double beta1,
+    double beta2,
+    double eps,
+    double weightDecay,
+    double peakLr,
+    String schedule,
+    int warmupSteps,
+    double startLr,
+    double minLr,
+    double clipNorm,
+    long seed,
+    int evalMaxRowsPerSet,
+    int evalEverySteps,
+    int logEverySteps)
+    implements Serializable {}

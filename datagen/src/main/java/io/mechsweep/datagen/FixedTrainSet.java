@@ -1,0 +1,20 @@
+package io.mechsweep.datagen;
+
+/** A training split held in memory, drawn in seeded epochs by {@link BatchSampler}. */
+public record FixedTrainSet(TokenTable table) implements TrainSource {
+
+  @Override
+  public BatchStream stream(long memberSeed, int batchSize) {
+    BatchSampler sampler = new BatchSampler(memberSeed, table.rows(), batchSize);
+    return step -> table.select(sampler.batch(step));
+  }
+
+  @Override
+  public int seqLen() {
+    return table.seqLen();
+  }
+
+  public int rows() {
+    return table.rows();
+  }
+}

@@ -1,0 +1,23 @@
+package io.mechsweep.datagen;
+
+import java.io.Serializable;
+
+/**
+ * Where a run's training batches come from: a fixed training set drawn in seeded epochs
+ * ({@link FixedTrainSet}) or sequences generated fresh for every step. Either way batch
+ * {@code step} of a member is a pure function of (member seed, step), so a resumed run sees
+ * exactly the batches it would have seen. Broadcast to executors: a fresh source carries only
+ * its generator's spec, never a dataset.
+ */
+public interface TrainSource extends Serializable {
+  /** The member's batches: one stream per member, asked for steps in increasing order. */
+  BatchStream stream(long memberSeed, int batchSize);
+
+  int seqLen();
+
+  /** One member's sequence of batches. */
+  interface BatchStream {
+    /** The batch used for update {@code step} (0-based), {@code batchSize} rows. */
+    TokenTable batch(int step);
+  }
+}

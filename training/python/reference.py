@@ -1,0 +1,273 @@
+#!/usr/bin/python3
+"""PyTorch reference of mechsweep's transformer and training step.
+
+Two modes:
+  parity DIR  -- read config.json, init.npz, batches.npz and eval.npz written by mechsweep's
+                 parity test (PyTorchParityTest), train with torch.optim.AdamW, write
+                 result.json (loss, gradient norm and lr of every step, final accuracies) and
+                 final.npz (the trained parameters).
+  bench       -- time training steps of the anchor quickstart model (the benchmark baseline).
+
+One model for one pack member, with every variant a ModelConfig chooses
+(training/src/main/java/io/mechsweep/training/model/ModelConfig.java):
+  norm                POST: x = LN(x + f(x));  PRE: x = x + f(LN(x)), then a final LN;  NONE
+  causal              decoder (finite -1e9 above the diagonal) or bidirectional encoder
+  layers_without_mlp  blocks whose MLP is removed
+  output_bias         whether the unembedding has a bias
+  frozen              parameters with requires_grad=False, outside the optimizer and the
+                      gradient-clipping norm
+Weights are stored as (d_in, d_out); attention and MLP have no biases. Each row of a batch is
+read at one or more positions; the loss is the mean cross-entropy over the reads whose target is
+>= 0 and whose loss mask is 1.
+"""
+import argparse
+import json
+import math
+import os
+import sys
+import time
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+MASKED = -1e9
+LN_EPS = 1e-5
+
+
+# ---------------------------------------------------------------- model
+
+
+def layout(c):
+    """[(name, rows, cols, fan_in)] in mechsweep's order (ParameterLayout.java); fan_in 0 marks a
+    LayerNorm gain (.g, starts at 1) or a bias (starts at 0)."""
+    d, w, f = c["d_model"], c["heads"] * c["d_k"], c["d_ff"]
+    pre, post = c["norm"] == "PRE", c["norm"] == "POST"
+
+    def norm(name):
+        return [(name + ".g", 1, d, 0), (name + ".b", 1, d, 0)]
+
+    out = [("embed.tok", c["vocab"], d, d), ("embed.pos", c["seq_len"], d, d)]
+    for l in range(c["depth"]):
+        b = f"blocks.{l}."
+        out += norm(b + "ln_attn") if pre else []
+        out += [(b + "attn.q", d, w, d), (b + "attn.k", d, w, d), (b + "attn.v", d, w, d),
+                (b + "attn.o", w, d, w)]
+        out += norm(b + "ln_attn") if post else []
+        if l not in c["layers_without_mlp"]:
+            out += norm(b + "ln_mlp") if pre else []
+            out += [(b + "mlp.w1", d, f, d), (b + "mlp.w2", f, d, f)]
+            out += norm(b + "ln_mlp") if post else []
+    out += norm("ln_final") if pre else []
+    out += [("unembed.w", d, c["classes"], d)]
+    out += [("unembed.b", 1, c["classes"], 0)] if c["output_bias"] else []
+    return out
+
+
+def gamma_init(c, gamma, generator):
+    """σ = fan_in^-γ for every matrix (torch's RNG: for the benchmark, not for parity)."""
+    params = {}
+    for name, rows, cols, fan_in in layout(c):
+        if fan_in:
+            p = torch.randn(rows, cols, generator=generator) * fan_in ** (-gamma)
+        elif name.endswith(".g"):
+            p = torch.ones(rows, cols)
+        else:
+            p = torch.zeros(rows, cols)
+        params[name] = p.requires_grad_(name not in c["frozen"])
+    return params
+
+
+def layer_norm(x, p, name):
+    return F.layer_norm(x, x.shape[-1:], p[name + ".g"][0], p[name + ".b"][0], LN_EPS)
+
+
+def attention(p, c, l, q_in, kv_in):
+    """q_in (B,Tq,d) are the last Tq positions of kv_in (B,T,d) -> (B,Tq,d) after W_O."""
+    b, tq, t, h, dk = q_in.shape[0], q_in.shape[1], kv_in.shape[1], c["heads"], c["d_k"]
+    pre = f"blocks.{l}.attn."
+    q = (q_in @ p[pre + "q"]).view(b, tq, h, dk).transpose(1, 2)  # (B,H,Tq,dk)
+    k = (kv_in @ p[pre + "k"]).view(b, t, h, dk).transpose(1, 2)  # (B,H,T,dk)
+    v = (kv_in @ p[pre + "v"]).view(b, t, h, dk).transpose(1, 2)  # (B,H,T,dk)
+    scores = q @ k.transpose(-1, -2) / math.sqrt(dk)  # (B,H,Tq,T)
+    if c["causal"]:
+        future = torch.arange(t).view(1, t) > torch.arange(t - tq, t).view(tq, 1)  # key after query
+        scores = scores + torch.zeros(tq, t).masked_fill(future, MASKED)
+    mixed = (scores.softmax(-1) @ v).transpose(1, 2).reshape(b, tq, h * dk)  # (B,Tq,H·dk)
+    return mixed @ p[pre + "o"]
+
+
+def forward(p, c, tokens, last_only=False):
+    """tokens (B,T) int64 -> the final residual stream (B,T,d).
+
+    With last_only the last block computes its queries, residual and MLP at the last position
+    only and the result is (B,1,d): what mechsweep does when a task reads only there (used by
+    the benchmark; the parity mode runs the plain full computation)."""
+    pre_ln, post_ln = c["norm"] == "PRE", c["norm"] == "POST"
+    x = p["embed.tok"][tokens] + p["embed.pos"]  # (B,T,d)
+    for l in range(c["depth"]):
+        b = f"blocks.{l}."
+        attn_in = layer_norm(x, p, b + "ln_attn") if pre_ln else x
+        q_in, residual = attn_in, x
+        if last_only and l == c["depth"] - 1:
+            q_in, residual = attn_in[:, -1:], x[:, -1:]
+        x = residual + attention(p, c, l, q_in, attn_in)
+        x = layer_norm(x, p, b + "ln_attn") if post_ln else x
+        if l not in c["layers_without_mlp"]:
+            mlp_in = layer_norm(x, p, b + "ln_mlp") if pre_ln else x
+            x = x + torch.relu(mlp_in @ p[b + "mlp.w1"]) @ p[b + "mlp.w2"]
+            x = layer_norm(x, p, b + "ln_mlp") if post_ln else x
+    return layer_norm(x, p, "ln_final") if pre_ln else x
+
+
+def logits_at(p, c, tokens, positions):
+    """tokens (B,T), positions (B,R) -> logits (B,R,C) at the read positions."""
+    x = forward(p, c, tokens)  # (B,T,d)
+    read = x.gather(1, positions.unsqueeze(-1).expand(-1, -1, x.shape[-1]))  # (B,R,d)
+    logits = read @ p["unembed.w"]
+    return logits + p["unembed.b"][0] if c["output_bias"] else logits
+
+
+# ---------------------------------------------------------------- training
+
+
+def lr_at(step, t, peak):
+    """Linear warm-up from start_lr, then cosine to min_lr (null start/min: the peak)."""
+    warm, total = t["warmup_steps"], t["steps"]
+    start = peak if t["start_lr"] is None else t["start_lr"]
+    low = peak if t["min_lr"] is None else t["min_lr"]
+    if step < warm:
+        return start + (peak - start) * step / warm
+    decay = total - warm
+    if decay == 0:
+        return peak
+    progress = min(1.0, (step - warm) / decay)
+    return low + 0.5 * (peak - low) * (1 + math.cos(math.pi * progress))
+
+
+def read_loss(logits, targets, mask):
+    """Mean cross-entropy over the reads with target >= 0 and mask 1; (B,R,C), (B,R), (B,R)."""
+    counted = ((targets >= 0) & (mask > 0)).to(logits.dtype)
+    nll = F.cross_entropy(logits.flatten(0, 1), targets.clamp(min=0).flatten(), reduction="none")
+    return (nll * counted.flatten()).sum() / counted.sum().clamp(min=1)
+
+
+def trainable(p, c):
+    return [t for name, t in p.items() if name not in c["frozen"]]
+
+
+def optimizer(p, c, t, peak_lr, weight_decay):
+    return torch.optim.AdamW(trainable(p, c), lr=peak_lr, betas=(t["beta1"], t["beta2"]),
+                             eps=t["eps"], weight_decay=weight_decay)
+
+
+def train_step(p, c, t, opt, loss_fn, lr):
+    """One update; returns (loss, gradient norm before clipping)."""
+    for group in opt.param_groups:
+        group["lr"] = lr
+    loss = loss_fn()
+    opt.zero_grad(set_to_none=True)
+    loss.backward()
+    params = trainable(p, c)
+    if t["clip_norm"] > 0:
+        norm = torch.nn.utils.clip_grad_norm_(params, t["clip_norm"])
+    else:  # no clipping (clip_grad_norm_ with 0 would zero the gradients), norm still reported
+        norm = torch.linalg.vector_norm(torch.stack([torch.linalg.vector_norm(q.grad) for q in params]))
+    opt.step()
+    return loss.item(), norm.item()
+
+
+# ---------------------------------------------------------------- modes
+
+
+def parity(directory):
+    def path(name):
+        return os.path.join(directory, name)
+
+    cfg = json.load(open(path("config.json")))
+    c, t, member = cfg["model"], cfg["train"], cfg["member"]
+    torch.set_num_threads(cfg.get("threads", 1))
+    init = np.load(path("init.npz"))
+    names = [name for name, *_ in layout(c)]
+    shapes = {name: (1, rows, cols) for name, rows, cols, _ in layout(c)}
+    stored = {name: init[name].shape for name in init.files}
+    if stored != shapes:
+        sys.exit(f"init.npz holds {stored}, the reference's layout is {shapes}")
+    p = {name: torch.tensor(init[name][0]).requires_grad_(name not in c["frozen"]) for name in names}
+    batches = np.load(path("batches.npz"))
+    tokens, targets = torch.tensor(batches["tokens"]), torch.tensor(batches["targets"])
+    positions, mask = torch.tensor(batches["positions"]), torch.tensor(batches["loss_mask"])
+    opt = optimizer(p, c, t, member["peak_lr"], member["weight_decay"])
+    losses, norms, lrs = [], [], []
+    for s in range(t["steps"]):
+        lr = lr_at(s, t, member["peak_lr"])
+        loss, norm = train_step(
+            p, c, t, opt, lambda: read_loss(logits_at(p, c, tokens[s], positions[s]), targets[s], mask[s]), lr)
+        losses.append(loss)
+        norms.append(norm)
+        lrs.append(lr)
+    accuracies = {}
+    evals = np.load(path("eval.npz"))
+    with torch.no_grad():
+        for name in cfg["eval_sets"]:
+            y = evals[name + ".targets"]
+            logits = logits_at(p, c, torch.tensor(evals[name + ".tokens"]), torch.tensor(evals[name + ".positions"]))
+            scored = y >= 0
+            accuracies[name] = float((logits.argmax(-1).numpy() == y)[scored].mean())
+    json.dump({"losses": losses, "grad_norms": norms, "lrs": lrs, "accuracies": accuracies,
+               "torch": torch.__version__}, open(path("result.json"), "w"))
+    np.savez(path("final.npz"), **{name: t.detach().numpy()[None] for name, t in p.items()})
+
+
+def bench(a):
+    torch.set_num_threads(a.threads)
+    c = dict(vocab=201, classes=201, seq_len=9, d_model=a.d_model, d_ff=3 * a.d_model,
+             d_k=a.d_model // 2, heads=1, depth=a.depth, norm="POST", causal=True,
+             layers_without_mlp=[], output_bias=True, frozen=[])
+    t = dict(steps=a.steps + a.warmup, warmup_steps=0, start_lr=None, min_lr=None, beta1=0.9,
+             beta2=0.999, eps=1e-8, clip_norm=1.0)
+    g = torch.Generator().manual_seed(0)
+    p = gamma_init(c, 0.5, g)
+    opt = optimizer(p, c, t, 1e-3, 0.01)
+    tokens = torch.randint(20, 100, (a.batch, 9), generator=g)
+    targets = torch.randint(4, 110, (a.batch,), generator=g)
+
+    def loss():  # the last position only, as mechsweep computes it for anchor
+        x = forward(p, c, tokens, last_only=True)[:, -1]
+        return F.cross_entropy(x @ p["unembed.w"] + p["unembed.b"][0], targets)
+
+    for s in range(a.warmup):
+        train_step(p, c, t, opt, loss, 1e-3)
+    start = time.perf_counter()
+    for s in range(a.steps):
+        train_step(p, c, t, opt, loss, 1e-3)
+    ms = 1000 * (time.perf_counter() - start) / a.steps
+    print(json.dumps({"ms_per_step": ms, "threads": a.threads, "torch": torch.__version__,
+                      "blas": loaded_blas()}))
+
+
+def loaded_blas():
+    """Which BLAS the process really mapped (Debian's torch goes through alternatives)."""
+    with open("/proc/self/maps") as maps:
+        libs = {line.split()[-1].rsplit("/", 1)[-1] for line in maps if "blas" in line.lower()}
+    return ",".join(sorted(libs)) or "unknown"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="mode", required=True)
+    par = sub.add_parser("parity")
+    par.add_argument("dir")
+    b = sub.add_parser("bench")
+    b.add_argument("--d-model", type=int, default=128)
+    b.add_argument("--depth", type=int, default=2)
+    b.add_argument("--batch", type=int, default=512)
+    b.add_argument("--steps", type=int, default=50)
+    b.add_argument("--warmup", type=int, default=5)
+    b.add_argument("--threads", type=int, default=1)
+    a = parser.parse_args()
+    parity(a.dir) if a.mode == "parity" else bench(a)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,71 @@
+package io.mechsweep.training;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import io.mechsweep.datagen.TokenTable;
+import io.mechsweep.training.model.PackedTransformer;
+import java.util.List;
+
+/**
+ * One training step's batches of a pack's K members, {@code (K, B, T)} tokens with their targets,
+ * and the per-member cross-entropy over them.
+ *
+ * <p>When every row is read once at the last position (anchor, varassign) the loss is the mean
+ * over the batch of the last position's cross-entropy, computed through the model's last-position
+ * shortcut. Otherwise it is the mean over the reads the loss mask keeps (targets ≥ 0, mask 1).
+ */
+record PackBatch(int k, int b, TokenTable[] members) {
+
+  static PackBatch of(List<TokenTable> batches) {
+    TokenTable first = batches.get(0);
+    for (TokenTable t : batches) {
+      if (t.rows() != first.rows() || t.reads() != first.reads() || t.seqLen() != first.seqLen()
+          || t.readsLastOnly() != first.readsLastOnly()) {
+        throw new IllegalArgumentException("pack members' batches differ in shape: " + batches);
+      }
+    }
+    return new PackBatch(batches.size(), first.rows(), batches.toArray(TokenTable[]::new));
+  }
+
+  /** Per-member mean cross-entropy, {@code (K,)}, recorded for backward when recording is on. */
+  NDArray loss(PackedTransformer model, NDManager manager) {
+    int t = members[0].seqLen();
+    int r = members[0].reads();
+    long[] tokens = new long[k * b * t];
+    long[] targets = new long[k * b * r];
+    for (int m = 0; m < k; m++) {
+      int[] mt = members[m].tokens();
+      int[] my = members[m].targets();
+      for (int i = 0; i < b * t; i++) {
+        tokens[m * b * t + i] = mt[i];
+      }
+      for (int i = 0; i < b * r; i++) {
+        targets[m * b * r + i] = Math.max(0, my[i]); // padding reads are masked out below
+      }
+    }
+    NDArray input = Tensors.of(manager, tokens, new Shape(k, b, t));
+    if (members[0].readsLastOnly() && members[0].lossMask() == null) {
+      NDArray labels = Tensors.of(manager, targets, new Shape(k, b, 1));
+      NDArray logits = model.logits(input); // (K,B,C)
+      NDArray nll = logits.logSoftmax(-1).gather(labels, 2).neg(); // (K,B,1)
+      return nll.reshape(k, b).mean(new int[] {1}); // (K,)
+    }
+    long[] positions = new long[k * b * r];
+    float[] weights = new float[k * b * r];
+    for (int m = 0; m < k; m++) {
+      TokenTable table = members[m];
+      for (int i = 0; i < b * r; i++) {
+        positions[m * b * r + i] = table.readPositions() == null ? t - 1 : table.readPositions()[i];
+        boolean counted = table.targets()[i] >= 0 && (table.lossMask() == null || table.lossMask()[i] > 0);
+        weights[m * b * r + i] = counted ? 1f : 0f;
+      }
+    }
+    NDArray at = Tensors.of(manager, positions, new Shape(k, b, r));
+    NDArray labels = Tensors.of(manager, targets, new Shape(k, b, r, 1));
+    NDArray w = Tensors.of(manager, weights, new Shape(k, b, r));
+    NDArray nll = model.logitsAt(input, at).logSoftmax(-1).gather(labels, 3).neg().reshape(k, b, r);
+    NDArray count = w.sum(new int[] {1, 2}).maximum(1f); // a member with no counted read: loss 0
+    return nll.mul(w).sum(new int[] {1, 2}).div(count);
+  }
+}
