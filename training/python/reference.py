@@ -216,7 +216,7 @@ def parity(directory):
             accuracies[name] = float((logits.argmax(-1).numpy() == y)[scored].mean())
     json.dump({"losses": losses, "grad_norms": norms, "lrs": lrs, "accuracies": accuracies,
                "torch": torch.__version__}, open(path("result.json"), "w"))
-    np.savez(path("final.npz"), **{name: t.detach().numpy()[None] for name, t in p.items()})
+    np.savez(path("final.npz"), **{name: q.detach().numpy()[None] for name, q in p.items()})
 
 
 def bench(a):

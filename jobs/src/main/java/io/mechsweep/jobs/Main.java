@@ -147,10 +147,12 @@ public final class Main implements Runnable {
 
   @Command(name = "study", mixinStandardHelpOptions = true,
       description = "Run a whole study: generate its dataset, train every run, write the tables,"
-          + " probe every checkpoint, print the γ × depth summary and write the report."
+          + " probe every checkpoint, write the report and print the task's summary (anchor: the"
+          + " γ × depth solution types; varassign: accuracy per pool and the phases)."
           + " Re-running skips finished runs, resumes unfinished ones from their last checkpoint"
           + " and probes only new checkpoints.",
-      footer = {"", "Example: bin/mechsweep study conf/studies/anchor-quickstart.yaml --root /data/ms"})
+      footer = {"", "Example: bin/mechsweep study conf/studies/anchor-quickstart.yaml --root /data/ms",
+          "         bin/mechsweep study conf/studies/varassign-quickstart.yaml"})
   static final class Study extends TrainingCommand {
     @Override
     boolean generate() {
@@ -159,8 +161,8 @@ public final class Main implements Runnable {
   }
 
   @Command(name = "report", mixinStandardHelpOptions = true,
-      description = "Regenerate a study's HTML report (phase diagram, runs, complexity, attention"
-          + " flow, training curves) from its tables: <root>/reports/<study>/index.html.")
+      description = "Regenerate a study's HTML report from its tables (the sections of its task):"
+          + " <root>/reports/<study>/index.html.")
   static final class Report implements Callable<Integer> {
     @Mixin Common common;
 
@@ -179,7 +181,8 @@ public final class Main implements Runnable {
 
   @Command(name = "sql", mixinStandardHelpOptions = true,
       description = "Run SQL against the catalog (tables mechsweep.datasets, runs, metrics, evals,"
-          + " solutions, probes; views mechsweep.phase_diagram, run_summary) and print the result.",
+          + " probes, solutions; views mechsweep.phase_diagram, run_summary, varassign_pools,"
+          + " varassign_phases) and print the result.",
       footer = {"", "Examples: bin/mechsweep sql \"select * from mechsweep.phase_diagram\"",
           "          bin/mechsweep sql --file analysis/sql/accuracy_vs_step.sql"})
   static final class Sql implements Callable<Integer> {

@@ -10,6 +10,7 @@ import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mechsweep.datagen.EvalSet;
+import io.mechsweep.datagen.FixedTrainSet;
 import io.mechsweep.datagen.TaskData;
 import io.mechsweep.datagen.TokenTable;
 import io.mechsweep.datagen.TrainSource;
@@ -35,6 +36,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -51,12 +53,16 @@ import org.junit.jupiter.api.io.TempDir;
  * (training/python/reference.py), one test per model variant a config can choose: the anchor
  * model (post-LN, causal, output bias), varassign's (no LayerNorm, layer 0 without MLP, no output
  * bias, 59 classes, fixed-σ init, constant lr, fresh batches), a pre-LN bidirectional encoder
- * with two heads, and frozen parameters.
+ * with two heads, frozen parameters, and (through the same encoder) rows read at several
+ * positions with a loss mask.
  *
  * <p>Every variant goes through one harness ({@link #check}): the same initial weights, the same
- * batches and the same schedule are handed to PyTorch; the loss must agree at every one of the
- * 200 steps, the learning rates must be the same, and the final accuracy on every evaluation set
- * must agree up to one read flipped by float rounding.
+ * batches and the same schedule are handed to PyTorch, which trains at the same time in its own
+ * process. The loss must agree at every one of the 200 steps, the learning rates too, the
+ * gradient norm over the first 50 steps, every trained tensor after the last step, and the final
+ * accuracy on every evaluation set up to one read flipped by float rounding. The bounds below say
+ * how far float32 rounding alone moves each number and what they caught when the reference was
+ * deliberately broken (measured here, 2 cores, libtorch 2.7.1 against Debian's torch 1.13).
  */
 class PyTorchParityTest {
   private static final String PYTHON = "/usr/bin/python3";
@@ -64,6 +70,23 @@ class PyTorchParityTest {
   private static final int BATCH = 64;
   /** Largest relative difference of the loss allowed at any step. */
   private static final double LOSS_BOUND = 1e-3;
+  /**
+   * Largest relative difference of the gradient norm (before clipping) allowed in the first
+   * {@link #EARLY_STEPS} steps. Later, float32 rounding amplified by the dynamics alone moves it by
+   * up to 3e-3 (this reference in float64 against itself in float32, seen here); in the first 50
+   * steps by at most 8e-6. It catches what the loss misses: with Adam the loss hardly depends on a
+   * constant gradient scale, so a clipping norm that counted frozen tensors moved the frozen
+   * variant's loss by only 7e-4 (but this norm by 6e-2), and on varassign's plateau a missing
+   * weight decay, ε 1e-6 or an attention scale of 1/d_k moved the loss by less than 1e-3.
+   */
+  private static final double GRAD_NORM_BOUND = 1e-4;
+  private static final int EARLY_STEPS = 50;
+  /**
+   * Largest difference of a trained tensor between the two sides after the last step, relative
+   * to how far training moved it. float32 rounding alone reaches 4e-3 here (float64 against
+   * float32, seen here); those optimizer and attention mistakes made it 7e-2 or more.
+   */
+  private static final double WEIGHT_BOUND = 2e-2;
 
   private static TaskData anchorData;
 
@@ -72,14 +95,13 @@ class PyTorchParityTest {
   /** One run to compare: a task's data, a model variant, its training and one member. */
   record Variant(String name, TaskData data, ModelConfig model, TrainConfig train, MemberSpec member) {}
 
-  /** What both sides produced, the worst relative differences and the parameters. */
+  /** What both sides produced: mechsweep's outcome, PyTorch's result and the parameters by name. */
   record Parity(
       RunOutcome ours,
       JsonNode theirs,
       Map<String, float[]> init,
       Map<String, float[]> trained,
-      Map<String, float[]> torchTrained,
-      double worstLoss) {
+      Map<String, float[]> torchTrained) {
     double firstLoss() {
       return ours.metrics().get(0).loss();
     }
@@ -120,8 +142,9 @@ class PyTorchParityTest {
         NormPlacement.NONE, true, Set.of(0), false, Set.of());
     TrainConfig train = new TrainConfig(STEPS, BATCH, 0.9, 0.999, 1e-8, LrSchedule.constant(STEPS), 0, 1, STEPS, 0);
     MemberSpec member = new MemberSpec("parity", 3, new InitScheme.FixedStd(0.8 / Math.sqrt(d)), 1e-3, 0.02);
-    Parity p = check(new Variant("varassign", data, model, train, member));
-    assertThat(p.lastLoss()).as("it learned something").isLessThan(p.firstLoss() - 0.1);
+    // 200 steps stay on the initial plateau near ln 59 (the paper's first phase ends near 4.5k
+    // steps): the loss says little here, the gradient norms and final weights carry the comparison.
+    check(new Variant("varassign", data, model, train, member));
   }
 
   /** A BERT-style encoder: pre-LN with a final LayerNorm, bidirectional, two heads, output bias. */
@@ -136,9 +159,9 @@ class PyTorchParityTest {
   }
 
   /**
-   * Frozen parameters keep their initial values bit for bit, take no weight decay and stay out of
-   * the clipping norm (a small clip norm makes clipping act at every step, so a norm that
-   * counted them would change every update).
+   * Frozen parameters (like a torch parameter with requires_grad=False outside the optimizer)
+   * keep their initial values bit for bit under a large weight decay, and stay out of the
+   * clipping norm: clip norm 0.5 clips every step, and the gradient norms are compared.
    */
   @Test
   void frozenParameters() throws Exception {
@@ -158,8 +181,60 @@ class PyTorchParityTest {
         assertThat(p.trained().get(name)).as("trainable %s after training", name).isNotEqualTo(p.init().get(name));
       }
     }
-    assertThat(p.ours().metrics()).as("clipping acted").anyMatch(m -> m.gradNorm() > 0.5);
+    assertThat(p.ours().metrics()).as("clipping acts at every step").allMatch(m -> m.gradNorm() > 0.5);
     assertThat(p.lastLoss()).as("it learned something").isLessThan(p.firstLoss() - 0.5);
+  }
+
+  /**
+   * Reads at several positions with a loss mask and padding reads (what lego's chain and topics'
+   * masked tokens need): the loss goes through {@code logitsAt} and the masked mean, accuracy
+   * through the evaluator's per-read path. Pre-LN bidirectional, as those tasks' encoders.
+   */
+  @Test
+  void severalReadsWithLossMask() throws Exception {
+    ModelConfig model = new ModelConfig(anchorData.vocabSize(), anchorData.classes(), anchorData.seqLen(),
+        32, 64, 8, 2, 2, NormPlacement.PRE, false, Set.of(), true, Set.of());
+    TaskData data = severalReads(anchorData);
+    Parity p = check(new Variant("several reads", data, model, warmupCosine(1.0),
+        new MemberSpec("parity", 31, 0.5, 3e-3, 0.01)));
+    assertThat(p.lastLoss()).as("it learned something").isLessThan(p.firstLoss() - 0.5);
+  }
+
+  /**
+   * Anchor rows read three times: at the last position for the anchor target; at position 0 for
+   * the token at position 1, left out of the loss on every third row (still scored); at position
+   * 4 for its own token, a padding read (target −1: neither loss nor score) on odd rows.
+   */
+  private static TaskData severalReads(TaskData anchor) {
+    List<EvalSet> evals = new ArrayList<>();
+    for (EvalSet set : anchor.evalSets()) {
+      evals.add(new EvalSet(set.name(), severalReads(set.table()), set.groupNames(), set.groupOfRow(), Map.of(),
+          false));
+    }
+    TokenTable train = severalReads(((FixedTrainSet) anchor.train()).table());
+    return new TaskData(anchor.task(), anchor.datasetId(), anchor.vocabSize(), anchor.classes(),
+        new FixedTrainSet(train), evals);
+  }
+
+  private static TokenTable severalReads(TokenTable table) {
+    int t = table.seqLen();
+    int rows = table.rows();
+    int[] targets = new int[rows * 3];
+    int[] positions = new int[rows * 3];
+    float[] mask = new float[rows * 3];
+    for (int i = 0; i < rows; i++) {
+      int[] row = Arrays.copyOfRange(table.tokens(), i * t, (i + 1) * t);
+      positions[3 * i] = t - 1;
+      targets[3 * i] = table.targets()[i];
+      mask[3 * i] = 1;
+      positions[3 * i + 1] = 0;
+      targets[3 * i + 1] = row[1];
+      mask[3 * i + 1] = i % 3 == 0 ? 0 : 1;
+      positions[3 * i + 2] = 4;
+      targets[3 * i + 2] = i % 2 == 1 ? -1 : row[4];
+      mask[3 * i + 2] = 1;
+    }
+    return new TokenTable(t, 3, table.tokens(), targets, positions, mask);
   }
 
   private static TrainConfig warmupCosine(double clipNorm) {
@@ -202,6 +277,7 @@ class PyTorchParityTest {
     assertThat(losses.size()).isEqualTo(STEPS);
     double worstLoss = 0;
     double worstNorm = 0;
+    double worstEarlyNorm = 0;
     for (int s = 0; s < STEPS; s++) {
       double a = ours.metrics().get(s).loss();
       double b = losses.get(s).asDouble();
@@ -212,7 +288,13 @@ class PyTorchParityTest {
       assertThat(Math.abs(ours.metrics().get(s).lr() - lr)).as("%s step %d lr", v.name(), s + 1)
           .isLessThanOrEqualTo(1e-6 * lr);
       double n = norms.get(s).asDouble();
-      worstNorm = Math.max(worstNorm, Math.abs(ours.metrics().get(s).gradNorm() - n) / n);
+      double relNorm = Math.abs(ours.metrics().get(s).gradNorm() - n) / n;
+      worstNorm = Math.max(worstNorm, relNorm);
+      if (s < EARLY_STEPS) {
+        worstEarlyNorm = Math.max(worstEarlyNorm, relNorm);
+        assertThat(relNorm).as("%s step %d: gradient norm %s vs pytorch %s", v.name(), s + 1,
+            ours.metrics().get(s).gradNorm(), n).isLessThan(GRAD_NORM_BOUND);
+      }
     }
     StringBuilder accuracies = new StringBuilder();
     for (EvalSet set : v.data().evalSets()) {
@@ -221,19 +303,24 @@ class PyTorchParityTest {
               && r.bucket().equals(EvalRow.ALL))
           .findFirst().orElseThrow();
       double torchAccuracy = theirs.get("accuracies").get(set.name()).asDouble();
-      // Same predictions up to at most one near-tie flipped by float rounding.
+      // Same predictions up to at most one near-tie flipped by float rounding (n: scored reads).
       assertThat(Math.abs(mine.value() - torchAccuracy)).as("%s: final accuracy on %s", v.name(), set.name())
           .isLessThanOrEqualTo(1.0 / mine.n() + 1e-9);
       accuracies.append(String.format(Locale.ROOT, " %s %.3f/%.3f", set.name(), mine.value(), torchAccuracy));
     }
+    assertThat(trained.keySet()).containsExactlyElementsOf(init.keySet());
+    assertThat(torchTrained.keySet()).containsExactlyInAnyOrderElementsOf(init.keySet());
     Map.Entry<String, Double> weights = worstWeightDifference(init, trained, torchTrained);
+    assertThat(weights.getValue()).as("%s: final %s, relative to its update", v.name(), weights.getKey())
+        .isLessThan(WEIGHT_BOUND);
     System.out.printf(Locale.ROOT,
-        "parity %-21s worst relative difference over %d steps: loss %.2e, grad norm %.2e;"
-            + " final weights %.2e (%s, relative to the update); loss %.4f -> %.4f; %.1f s java, %.1f s both;"
-            + " accuracy mechsweep/pytorch:%s%n",
-        v.name(), STEPS, worstLoss, worstNorm, weights.getValue(), weights.getKey(), ours.metrics().get(0).loss(),
+        "parity %-21s worst relative difference over %d steps: loss %.2e, grad norm %.2e (first %d steps"
+            + " %.2e); final weights %.2e (%s, relative to the update); loss %.4f -> %.4f; %.1f s java,"
+            + " %.1f s both; accuracy mechsweep/pytorch:%s%n",
+        v.name(), STEPS, worstLoss, worstNorm, EARLY_STEPS, worstEarlyNorm, weights.getValue(), weights.getKey(),
+        ours.metrics().get(0).loss(),
         ours.metrics().get(STEPS - 1).loss(), javaSeconds, pairSeconds, accuracies);
-    return new Parity(ours, theirs, init, trained, torchTrained, worstLoss);
+    return new Parity(ours, theirs, init, trained, torchTrained);
   }
 
   /**
@@ -353,7 +440,7 @@ class PyTorchParityTest {
   /**
    * The trainable tensor whose final values differ most between the two sides, as
    * ‖ours − theirs‖ / ‖theirs − init‖: how far apart the trajectories ended relative to how far
-   * training moved the tensor (a diagnostic, printed).
+   * training moved the tensor.
    */
   private static Map.Entry<String, Double> worstWeightDifference(
       Map<String, float[]> init, Map<String, float[]> ours, Map<String, float[]> theirs) {

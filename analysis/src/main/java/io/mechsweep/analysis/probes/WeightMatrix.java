@@ -1,5 +1,7 @@
 package io.mechsweep.analysis.probes;
 
+import io.mechsweep.training.model.Names;
+
 /**
  * One member's parameter copied to the host, stored as in checkpoints: {@code (d_in, d_out)}
  * for linear maps (activations multiply on the left), {@code (rows, d)} for embedding tables.
@@ -48,7 +50,7 @@ public record WeightMatrix(String name, int rows, int cols, float[] data) {
   }
 
   public boolean isEmbedding() {
-    return name.startsWith("embed.");
+    return name.equals(Names.TOKEN_EMBEDDING) || name.equals(Names.POSITION_EMBEDDING);
   }
 
   /** A matrix in the linear-algebra sense: LayerNorm gains and biases (one row) are not. */
@@ -58,9 +60,6 @@ public record WeightMatrix(String name, int rows, int cols, float[] data) {
 
   /** The block index in {@code blocks.L.…}, else null. */
   public Integer layer() {
-    if (!name.startsWith("blocks.")) {
-      return null;
-    }
-    return Integer.parseInt(name.substring("blocks.".length(), name.indexOf('.', "blocks.".length())));
+    return Names.layerOf(name);
   }
 }

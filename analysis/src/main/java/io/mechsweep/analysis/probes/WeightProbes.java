@@ -1,5 +1,6 @@
 package io.mechsweep.analysis.probes;
 
+import io.mechsweep.training.model.Names;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -50,7 +51,7 @@ public final class WeightProbes {
       rows.add(row(runId, step, CONDENSED_FRACTION, w, layer, ProbeRow.ALL, c.condensedFraction()));
       rows.add(row(runId, step, CLUSTERS, w, layer, ProbeRow.ALL, c.clusters()));
     }
-    WeightMatrix tokens = params.get("embed.tok");
+    WeightMatrix tokens = params.get(Names.TOKEN_EMBEDDING);
     if (tokens != null && inputTokens.size() > 1) {
       double[][] used = inputTokens.stream().sorted().map(tokens::row).toArray(double[][]::new);
       double[] eig = MatrixComplexity.covarianceEigenvalues(used);

@@ -34,6 +34,16 @@ public final class Charts {
           SolutionType.NO_FIT.label(), new Color(0xbbbbbb),
           "failed", new Color(0x333333));
 
+  /** Twelve distinguishable colours (a pool curve per colour: varassign has ten pools). */
+  private static final Color[] SERIES_COLORS = {
+    new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c), new Color(0xd62728), new Color(0x9467bd),
+    new Color(0x8c564b), new Color(0xe377c2), new Color(0x7f7f7f), new Color(0xbcbd22), new Color(0x17becf),
+    new Color(0x393b79), new Color(0xad494a)
+  };
+
+  /** The dashed vertical lines at phase steps; a colour no series uses. */
+  static final Color PHASE_MARK = new Color(0x6a3d9a);
+
   private Charts() {}
 
   /** One phase-diagram cell, as the {@code phase_diagram} view has it. */
@@ -155,10 +165,10 @@ public final class Charts {
    */
   public static byte[] curves(String title, String yTitle, Map<String, double[][]> series,
       Map<String, Integer> markedSteps) throws IOException {
-    XYChart chart = new XYChartBuilder().width(720).height(400).title(title).xAxisTitle("step").yAxisTitle(yTitle).build();
-    chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
-    chart.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
+    XYChart chart = new XYChartBuilder().width(900).height(420).title(title).xAxisTitle("step").yAxisTitle(yTitle).build();
+    chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE); // many series: one per line
     chart.getStyler().setMarkerSize(4);
+    chart.getStyler().setSeriesColors(SERIES_COLORS);
     double lo = Double.POSITIVE_INFINITY;
     double hi = Double.NEGATIVE_INFINITY;
     for (Map.Entry<String, double[][]> e : series.entrySet()) {
@@ -178,7 +188,7 @@ public final class Charts {
       XYSeries line = chart.addSeries(m.getKey() + " " + m.getValue(), new double[] {m.getValue(), m.getValue()},
           new double[] {lo, hi});
       line.setMarker(SeriesMarkers.NONE);
-      line.setLineColor(Color.DARK_GRAY);
+      line.setLineColor(PHASE_MARK);
       line.setLineStyle(new java.awt.BasicStroke(1f, java.awt.BasicStroke.CAP_BUTT, java.awt.BasicStroke.JOIN_MITER,
           10f, new float[] {4f, 4f}, 0f));
     }

@@ -112,6 +112,12 @@ public final class TableStore {
     spark.sql("CREATE DATABASE IF NOT EXISTS " + Tables.DATABASE);
     String name = Tables.DATABASE + "." + table.name();
     if (!spark.catalog().tableExists(Tables.DATABASE, table.name())) {
+      try { // a table no study wrote yet (another task's) needs its directory, or Spark logs a stack trace
+        Path location = new Path(location(table));
+        fs(location).mkdirs(location);
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
       String columns =
           withPartition(table.schema()).fields().length == 0
               ? ""

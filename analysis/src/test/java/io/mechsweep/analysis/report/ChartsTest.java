@@ -39,6 +39,20 @@ class ChartsTest {
         .isEqualTo(480);
   }
 
+  @Test
+  void curvesOverStepsDrawEverySeriesAndThePhaseMarks() throws IOException {
+    Map<String, double[][]> pools = new java.util.LinkedHashMap<>();
+    pools.put("train_0var", new double[][] {{0, 100, 200}, {0.1, 0.95, 1.0}});
+    pools.put("both_restricted_2var", new double[][] {{0, 100, 200}, {0.0, 0.2, 0.6}});
+    BufferedImage withMark = decode(Charts.curves("c", "accuracy", pools, Map.of("addition", 100)));
+    assertThat(withMark.getWidth()).isEqualTo(900);
+    assertThat(containsColour(withMark, 0x1f77b4)).as("first series").isTrue();
+    assertThat(containsColour(withMark, 0xff7f0e)).as("second series").isTrue();
+    assertThat(containsColour(withMark, Charts.PHASE_MARK.getRGB())).as("the phase mark").isTrue();
+    assertThat(containsColour(decode(Charts.curves("c", "accuracy", pools, Map.of())), Charts.PHASE_MARK.getRGB()))
+        .as("no mark without a phase").isFalse();
+  }
+
   private static BufferedImage decode(byte[] png) throws IOException {
     assertThat(png).startsWith(0x89, 'P', 'N', 'G');
     BufferedImage img = ImageIO.read(new ByteArrayInputStream(png));

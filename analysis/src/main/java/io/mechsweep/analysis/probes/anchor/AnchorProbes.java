@@ -13,6 +13,7 @@ import io.mechsweep.datagen.anchor.AnchorRules;
 import io.mechsweep.datagen.anchor.AnchorSequence;
 import io.mechsweep.training.Autograd;
 import io.mechsweep.training.Tensors;
+import io.mechsweep.training.model.Names;
 import io.mechsweep.training.model.PackedTransformer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -84,7 +85,7 @@ public final class AnchorProbes implements TaskProbes {
 
   @Override
   public List<ProbeRow> probe(String runId, int step, PackedTransformer model, Map<String, WeightMatrix> weights) {
-    WeightMatrix tokenEmbedding = weights.get("embed.tok");
+    WeightMatrix tokenEmbedding = weights.get(Names.TOKEN_EMBEDDING);
     List<ProbeRow> rows = new ArrayList<>();
     int depth = model.config().depth();
     float[][] seenOut = new float[depth][];
@@ -122,7 +123,7 @@ public final class AnchorProbes implements TaskProbes {
   /** The attention-flow rows of one probe set; fills {@code lastOut[l]} with (B, d) outputs. */
   private static List<ProbeRow> forward(
       String runId, int step, PackedTransformer model, AnchorProbeSet set, float[][] lastOut) {
-    NDManager manager = model.params().get("embed.tok").getManager();
+    NDManager manager = model.params().get(Names.TOKEN_EMBEDDING).getManager();
     int t = set.seqLen();
     int b = set.size();
     int heads = model.config().heads();
@@ -132,10 +133,9 @@ public final class AnchorProbes implements TaskProbes {
       NDArray tokens = Tensors.of(manager, set.tokensAsLongs(), new Shape(1, b, t));
       PackedTransformer.Output out = model.forward(tokens, false, true);
       for (int l = 0; l < model.config().depth(); l++) {
-        String p = "blocks." + l + ".";
-        float[] pattern = Tensors.floats(out.trace().get(p + "attn.pattern")); // (1,B,H,T,T)
+        float[] pattern = Tensors.floats(out.trace().get(Names.attnPattern(l))); // (1,B,H,T,T)
         rows.addAll(flow(runId, step, l, set, pattern, heads));
-        lastOut[l] = Tensors.floats(out.trace().get(p + "attn.out").get(":, :, -1, :")); // (1,B,d)
+        lastOut[l] = Tensors.floats(out.trace().get(Names.attnOut(l)).get(":, :, -1, :")); // (1,B,d)
       }
     }
     return rows;
