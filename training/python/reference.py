@@ -6,7 +6,8 @@ Two modes:
                  parity test (PyTorchParityTest), train with torch.optim.AdamW, write
                  result.json (loss, gradient norm and lr of every step, final accuracies) and
                  final.npz (the trained parameters).
-  bench       -- time training steps of the anchor quickstart model (the benchmark baseline).
+  bench       -- time training steps of the model a --config json describes (the baseline of
+                 `mechsweep bench`, which writes the config: TrainingBenchmark.referenceConfig).
 
 One model for one pack member, with every variant a ModelConfig chooses
 (training/src/main/java/io/mechsweep/training/model/ModelConfig.java):
@@ -64,12 +65,14 @@ def layout(c):
     return out
 
 
-def gamma_init(c, gamma, generator):
-    """σ = fan_in^-γ for every matrix (torch's RNG: for the benchmark, not for parity)."""
+def random_init(c, init, generator):
+    """σ = fan_in^-γ ({"gamma": γ}) or one σ ({"std": σ}) for every matrix (torch's RNG: for the
+    benchmark, not for parity)."""
     params = {}
     for name, rows, cols, fan_in in layout(c):
         if fan_in:
-            p = torch.randn(rows, cols, generator=generator) * fan_in ** (-gamma)
+            sigma = init["std"] if "std" in init else fan_in ** (-init["gamma"])
+            p = torch.randn(rows, cols, generator=generator) * sigma
         elif name.endswith(".g"):
             p = torch.ones(rows, cols)
         else:
@@ -120,12 +123,17 @@ def forward(p, c, tokens, last_only=False):
     return layer_norm(x, p, "ln_final") if pre_ln else x
 
 
+def unembed(p, c, x):
+    """(…,d) -> logits (…,C)."""
+    logits = x @ p["unembed.w"]
+    return logits + p["unembed.b"][0] if c["output_bias"] else logits
+
+
 def logits_at(p, c, tokens, positions):
     """tokens (B,T), positions (B,R) -> logits (B,R,C) at the read positions."""
     x = forward(p, c, tokens)  # (B,T,d)
     read = x.gather(1, positions.unsqueeze(-1).expand(-1, -1, x.shape[-1]))  # (B,R,d)
-    logits = read @ p["unembed.w"]
-    return logits + p["unembed.b"][0] if c["output_bias"] else logits
+    return unembed(p, c, read)
 
 
 # ---------------------------------------------------------------- training
@@ -220,30 +228,32 @@ def parity(directory):
 
 
 def bench(a):
+    """Times train_step on the model of a --config json (model, train, member, batch)."""
+    cfg = json.loads(a.config)
+    c, t, member, batch = cfg["model"], cfg["train"], cfg["member"], cfg["batch"]
     torch.set_num_threads(a.threads)
-    c = dict(vocab=201, classes=201, seq_len=9, d_model=a.d_model, d_ff=3 * a.d_model,
-             d_k=a.d_model // 2, heads=1, depth=a.depth, norm="POST", causal=True,
-             layers_without_mlp=[], output_bias=True, frozen=[])
-    t = dict(steps=a.steps + a.warmup, warmup_steps=0, start_lr=None, min_lr=None, beta1=0.9,
-             beta2=0.999, eps=1e-8, clip_norm=1.0)
     g = torch.Generator().manual_seed(0)
-    p = gamma_init(c, 0.5, g)
-    opt = optimizer(p, c, t, 1e-3, 0.01)
-    tokens = torch.randint(20, 100, (a.batch, 9), generator=g)
-    targets = torch.randint(4, 110, (a.batch,), generator=g)
+    p = random_init(c, member["init"], g)
+    opt = optimizer(p, c, t, member["peak_lr"], member["weight_decay"])
+    # One batch of random tokens and labels, made before timing: the data costs PyTorch nothing.
+    tokens = torch.randint(0, c["vocab"], (batch, c["seq_len"]), generator=g)  # (B,T)
+    targets = torch.randint(0, c["classes"], (batch,), generator=g)  # (B,)
 
-    def loss():  # the last position only, as mechsweep computes it for anchor
-        x = forward(p, c, tokens, last_only=True)[:, -1]
-        return F.cross_entropy(x @ p["unembed.w"] + p["unembed.b"][0], targets)
+    def loss():  # the last position only, as mechsweep computes it when a task reads only there
+        return F.cross_entropy(unembed(p, c, forward(p, c, tokens, last_only=True)[:, -1]), targets)
 
     for s in range(a.warmup):
-        train_step(p, c, t, opt, loss, 1e-3)
+        train_step(p, c, t, opt, loss, member["peak_lr"])
     start = time.perf_counter()
     for s in range(a.steps):
-        train_step(p, c, t, opt, loss, 1e-3)
+        train_step(p, c, t, opt, loss, member["peak_lr"])
     ms = 1000 * (time.perf_counter() - start) / a.steps
+    clipping = f"clipping at {t['clip_norm']}" if t["clip_norm"] > 0 else "no clipping"
+    times = (f"forward, cross-entropy at the last position, backward, gradient norm ({clipping}),"
+             f" torch.optim.AdamW; one batch of random tokens and labels made before timing and"
+             f" reused (no data cost); {a.steps} timed steps after {a.warmup} untimed")
     print(json.dumps({"ms_per_step": ms, "threads": a.threads, "torch": torch.__version__,
-                      "blas": loaded_blas()}))
+                      "blas": loaded_blas(), "times": times}))
 
 
 def loaded_blas():
@@ -259,9 +269,9 @@ def main():
     par = sub.add_parser("parity")
     par.add_argument("dir")
     b = sub.add_parser("bench")
-    b.add_argument("--d-model", type=int, default=128)
-    b.add_argument("--depth", type=int, default=2)
-    b.add_argument("--batch", type=int, default=512)
+    b.add_argument("--config", required=True,
+                   help="json: model (config.json's keys), train (beta1, beta2, eps, clip_norm),"
+                        " member (peak_lr, weight_decay, init {gamma|std}), batch")
     b.add_argument("--steps", type=int, default=50)
     b.add_argument("--warmup", type=int, default=5)
     b.add_argument("--threads", type=int, default=1)

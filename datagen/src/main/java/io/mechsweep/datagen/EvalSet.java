@@ -25,6 +25,10 @@ public record EvalSet(
     if (groupOfRow.length != table.rows()) {
       throw new IllegalArgumentException("one group per row needed in eval set " + name);
     }
+    if (table.reads() > 1 && !alternativeTargets.isEmpty()) {
+      throw new IllegalArgumentException(
+          "eval set " + name + ": alternative answers are per row, so its table must read one position per row");
+    }
     alternativeTargets.forEach(
         (alt, targets) -> {
           if (targets.length != table.rows()) {

@@ -43,4 +43,18 @@ class MainTest {
     Run study = run("study", "--help");
     assertThat(study.out()).contains("--root").contains("--catalog").contains("--retry-failed").contains("STUDY.yaml");
   }
+
+  @Test
+  void benchRefusesAnUnknownTaskOrEmptyRunsNamingWhatIsAllowed() {
+    Run task = run("bench", "--task", "lego");
+    assertThat(task.code()).isEqualTo(2);
+    assertThat(task.err()).contains("--task").contains("got 'lego'; allowed: anchor, varassign");
+    Run steps = run("bench", "--task", "varassign", "--steps", "0");
+    assertThat(steps.code()).isEqualTo(2);
+    assertThat(steps.err()).contains("must be ≥ 1");
+    Run help = run("bench", "--help");
+    assertThat(help.code()).isZero();
+    assertThat(help.out()).contains("--task").contains("varassign").contains("training/python/reference.py")
+        .doesNotContain("anchor_reference");
+  }
 }

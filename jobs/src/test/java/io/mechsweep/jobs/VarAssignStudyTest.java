@@ -142,12 +142,12 @@ class VarAssignStudyTest {
     try (var pictures = Files.list(root.resolve("reports/tiny-va/accuracy"))) {
       assertThat(pictures.filter(f -> f.getFileName().toString().matches("[0-9a-f]{12}\\.png"))).hasSize(2);
     }
-    assertThat(Main.execute(System.out, System.err, "report", "--root", root.toString(), "tiny-va")).isZero();
-
     Path queries = Path.of(System.getProperty("mechsweep.repo", ".."), "analysis", "sql", "varassign_phases.sql");
     for (String statement : SqlFiles.statements(Files.readString(queries))) {
       assertThat(spark.sql(statement).count()).as(statement).isPositive();
     }
+    // Last: the command stops the shared Spark session when it ends.
+    assertThat(Main.execute(System.out, System.err, "report", "--root", root.toString(), "tiny-va")).isZero();
   }
 
   private static long count(String sql) {

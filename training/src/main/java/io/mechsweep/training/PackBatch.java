@@ -28,6 +28,21 @@ record PackBatch(int k, int b, TokenTable[] members) {
     return new PackBatch(batches.size(), first.rows(), batches.toArray(TokenTable[]::new));
   }
 
+  /** Whether the shortcut applies: one read per row at the last position, no mask, no padding. */
+  private boolean lastPositionOnly() {
+    for (TokenTable t : members) {
+      if (!t.readsLastOnly() || t.lossMask() != null) {
+        return false;
+      }
+      for (int y : t.targets()) {
+        if (y < 0) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
   /** Per-member mean cross-entropy, {@code (K,)}, recorded for backward when recording is on. */
   NDArray loss(PackedTransformer model, NDManager manager) {
     int t = members[0].seqLen();
@@ -45,7 +60,7 @@ record PackBatch(int k, int b, TokenTable[] members) {
       }
     }
     NDArray input = Tensors.of(manager, tokens, new Shape(k, b, t));
-    if (members[0].readsLastOnly() && members[0].lossMask() == null) {
+    if (lastPositionOnly()) {
       NDArray labels = Tensors.of(manager, targets, new Shape(k, b, 1));
       NDArray logits = model.logits(input); // (K,B,C)
       NDArray nll = logits.logSoftmax(-1).gather(labels, 2).neg(); // (K,B,1)

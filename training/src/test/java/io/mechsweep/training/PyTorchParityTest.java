@@ -245,8 +245,8 @@ class PyTorchParityTest {
   // ------------------------------------------------------------------------------ the harness
 
   /**
-   * Trains the variant here and in PyTorch (at the same time, one thread each) and asserts
-   * loss, lr and accuracy parity; prints the worst relative differences.
+   * Trains the variant here and in PyTorch (at the same time, one thread each), asserts parity of
+   * loss, lr, gradient norm, final weights and accuracies, and prints the worst differences.
    */
   private Parity check(Variant v) throws Exception {
     assertThat(v.model().classes()).isEqualTo(v.data().classes());

@@ -92,6 +92,25 @@ class ReadPositionsTest {
     }
   }
 
+  @Test
+  void aPaddingTargetAtTheLastPositionLeavesTheShortcutAndIsNotCounted() {
+    try (NDManager m = NDManager.newBaseManager()) {
+      Autograd.record(false);
+      PackedTransformer model = new PackedTransformer(ENCODER,
+          GammaInitializer.pack(ENCODER, new double[] {0.5}, new long[] {3}, m));
+      int[] one = new int[T];
+      int[] two = new int[2 * T];
+      for (int i = 0; i < 2 * T; i++) {
+        two[i] = (int) SEQ[i % T] + (i < T ? 0 : 1);
+        if (i < T) {
+          one[i] = two[i];
+        }
+      }
+      double alone = loss(model, new TokenTable(T, one, new int[] {4}), m);
+      assertThat(loss(model, new TokenTable(T, two, new int[] {4, -1}), m)).isCloseTo(alone, within(1e-6));
+    }
+  }
+
   private static TokenTable table(int[] targets, int[] positions, float[] mask) {
     int[] tokens = new int[T];
     for (int i = 0; i < T; i++) {
