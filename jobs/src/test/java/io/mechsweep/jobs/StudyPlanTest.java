@@ -2,10 +2,13 @@ package io.mechsweep.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mechsweep.analysis.tables.RunConfig;
 import io.mechsweep.jobs.config.StudyConfigParser;
 import io.mechsweep.jobs.plan.RunSpec;
 import io.mechsweep.jobs.plan.StudyPlan;
 import io.mechsweep.training.PackSpec;
+import io.mechsweep.training.bench.TrainingBenchmark;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -30,5 +33,34 @@ class StudyPlanTest {
     assertThat(packs).allSatisfy(p -> assertThat(p.model().depth()).isIn(1, 2));
     assertThat(packs.get(0).model().depth()).isEqualTo(1);
     assertThat(packs.get(2).model().depth()).isEqualTo(2);
+  }
+
+  @Test
+  void runsRecordTheirTypedConfigAndTheBenchmarkTrainsTheStudiesModels() throws Exception {
+    Path studies = Path.of(System.getProperty("mechsweep.repo", ".."), "conf", "studies");
+    StudyPlan anchor = StudyPlan.of(StudyConfigParser.parse(studies.resolve("anchor-quickstart.yaml")));
+    StudyPlan varassign = StudyPlan.of(StudyConfigParser.parse(studies.resolve("varassign-paper.yaml")));
+    RunConfig v = varassign.runs().get(0).config();
+    assertThat(v.task()).isEqualTo("varassign");
+    assertThat(v.gamma()).isNull();
+    assertThat(v.initStd()).isEqualTo(0.8 / Math.sqrt(128));
+    assertThat(v.mlpRemovedLayers()).containsExactly(0);
+    assertThat(v.schedule()).isEqualTo("constant");
+    assertThat(v.minLr()).as("a constant schedule records its one lr").isEqualTo(v.peakLr());
+    assertThat(anchor.runs().get(0).config().gamma()).isEqualTo(0.3);
+
+    // `mechsweep bench` must time the models the studies train (training cannot read the configs).
+    for (var c : List.of(new Object[] {anchor, TrainingBenchmark.Model.ANCHOR},
+        new Object[] {varassign, TrainingBenchmark.Model.VARASSIGN})) {
+      StudyPlan plan = (StudyPlan) c[0];
+      TrainingBenchmark.Model model = (TrainingBenchmark.Model) c[1];
+      RunSpec run = plan.runs().get(0);
+      assertThat(model.config(run.config().dModel(), run.point().depth())).as(model.label())
+          .isEqualTo(plan.modelConfig(run.point().depth()));
+      assertThat(model.clipNorm()).isEqualTo(run.config().clipNorm());
+      assertThat(model.peakLr()).isEqualTo(run.point().peakLr());
+      assertThat(model.weightDecay()).isEqualTo(run.point().weightDecay());
+    }
+    assertThat(TrainingBenchmark.Model.VARASSIGN.init(128)).isEqualTo(varassign.runs().get(0).point().init());
   }
 }
