@@ -21,6 +21,7 @@ import io.mechsweep.datagen.varassign.VarAssignRules;
 import io.mechsweep.datagen.varassign.VarAssignSpec;
 import io.mechsweep.training.checkpoint.HadoopFiles;
 import io.mechsweep.training.checkpoint.RunStore;
+import io.mechsweep.training.bench.ReferenceConfig;
 import io.mechsweep.training.eval.EvalRow;
 import io.mechsweep.training.eval.RunOutcome;
 import io.mechsweep.training.model.GammaInitializer;
@@ -351,31 +352,14 @@ class PyTorchParityTest {
       save(evals, "eval.npz");
     }
 
-    ModelConfig mc = v.model();
-    Map<String, Object> model = new LinkedHashMap<>();
-    model.put("vocab", mc.vocabSize());
-    model.put("classes", mc.classes());
-    model.put("seq_len", mc.seqLen());
-    model.put("d_model", mc.dModel());
-    model.put("d_ff", mc.dFf());
-    model.put("d_k", mc.dK());
-    model.put("heads", mc.heads());
-    model.put("depth", mc.depth());
-    model.put("norm", mc.norm().name());
-    model.put("causal", mc.causal());
-    model.put("layers_without_mlp", new TreeSet<>(mc.layersWithoutMlp()));
-    model.put("output_bias", mc.outputBias());
-    model.put("frozen", new TreeSet<>(mc.frozen()));
+    Map<String, Object> model = ReferenceConfig.model(v.model());
     TrainConfig tc = v.train();
     Map<String, Object> train = new LinkedHashMap<>();
     train.put("steps", tc.steps());
     train.put("warmup_steps", tc.schedule().warmupSteps());
     train.put("start_lr", orNull(tc.schedule().startLr())); // null: the member's peak lr
     train.put("min_lr", orNull(tc.schedule().minLr()));
-    train.put("beta1", tc.beta1());
-    train.put("beta2", tc.beta2());
-    train.put("eps", tc.eps());
-    train.put("clip_norm", tc.clipNorm());
+    train.putAll(ReferenceConfig.optimizer(tc));
     Map<String, Object> c = new LinkedHashMap<>();
     c.put("model", model);
     c.put("train", train);

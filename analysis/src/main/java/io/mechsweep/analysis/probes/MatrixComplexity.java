@@ -131,6 +131,17 @@ public final class MatrixComplexity {
     return eig;
   }
 
+  /** A row-major {@code n × d} float array as n vectors (activations read from a tensor). */
+  public static double[][] rows(float[] flat, int n, int d) {
+    double[][] out = new double[n][d];
+    for (int i = 0; i < n; i++) {
+      for (int c = 0; c < d; c++) {
+        out[i][c] = flat[i * d + c];
+      }
+    }
+    return out;
+  }
+
   public static double cosine(double[] a, double[] b) {
     return dot(normalized(a), normalized(b));
   }

@@ -215,27 +215,8 @@ public final class TrainingBenchmark {
    * and {@code batch}.
    */
   public static Map<String, Object> referenceConfig(Model model, int dModel, int depth, int batch) {
-    ModelConfig mc = model.config(dModel, depth);
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("vocab", mc.vocabSize());
-    m.put("classes", mc.classes());
-    m.put("seq_len", mc.seqLen());
-    m.put("d_model", mc.dModel());
-    m.put("d_ff", mc.dFf());
-    m.put("d_k", mc.dK());
-    m.put("heads", mc.heads());
-    m.put("depth", mc.depth());
-    m.put("norm", mc.norm().name());
-    m.put("causal", mc.causal());
-    m.put("layers_without_mlp", new TreeSet<>(mc.layersWithoutMlp()));
-    m.put("output_bias", mc.outputBias());
-    m.put("frozen", new TreeSet<>(mc.frozen()));
-    TrainConfig tc = trainConfig(model, batch, 1);
-    Map<String, Object> train = new LinkedHashMap<>();
-    train.put("beta1", tc.beta1());
-    train.put("beta2", tc.beta2());
-    train.put("eps", tc.eps());
-    train.put("clip_norm", tc.clipNorm());
+    Map<String, Object> m = ReferenceConfig.model(model.config(dModel, depth));
+    Map<String, Object> train = ReferenceConfig.optimizer(trainConfig(model, batch, 1));
     InitScheme scheme = model.init(dModel);
     Map<String, Object> init = scheme instanceof InitScheme.Gamma g
         ? Map.of("gamma", g.gamma())

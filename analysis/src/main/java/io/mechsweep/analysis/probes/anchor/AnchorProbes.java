@@ -94,8 +94,8 @@ public final class AnchorProbes implements TaskProbes {
     rows.addAll(forward(runId, step, model, unseen, unseenOut));
     int d = model.config().dModel();
     for (int l = 0; l < depth; l++) {
-      double[][] s = vectors(seenOut[l], seen.size(), d);
-      double[][] u = vectors(unseenOut[l], unseen.size(), d);
+      double[][] s = MatrixComplexity.rows(seenOut[l], seen.size(), d);
+      double[][] u = MatrixComplexity.rows(unseenOut[l], unseen.size(), d);
       int[] seenTarget = seen.inferentialTarget();
       rows.add(cos(runId, step, l, seen.name(), "same_target",
           meanCosine(s, s, true, (i, j) -> seenTarget[i] == seenTarget[j])));
@@ -212,15 +212,6 @@ public final class AnchorProbes implements TaskProbes {
     return n == 0 ? Double.NaN : sum / n;
   }
 
-  private static double[][] vectors(float[] flat, int n, int d) {
-    double[][] out = new double[n][d];
-    for (int i = 0; i < n; i++) {
-      for (int c = 0; c < d; c++) {
-        out[i][c] = flat[i * d + c];
-      }
-    }
-    return out;
-  }
 
   private static ProbeRow cos(String runId, int step, int layer, String set, String bucket, double value) {
     return new ProbeRow(runId, step, LAST_OUT_COS, null, layer, null, set, bucket, value);

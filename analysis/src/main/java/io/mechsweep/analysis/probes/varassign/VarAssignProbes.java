@@ -249,7 +249,7 @@ public final class VarAssignProbes implements TaskProbes {
     addRow(rows, runId, step, PREV_TOKEN_BINDING, BINDING_LAYER, set, ProbeRow.ALL, prevTokenBinding(set, a0));
     addRow(rows, runId, step, EQ_ATTENTION_OPERANDS, BINDING_LAYER, set, ProbeRow.ALL, eqAttentionOperands(set, a0));
     addRow(rows, runId, step, EQ_ATTENTION_VALUES, last, set, ProbeRow.ALL, eqAttentionValues(set, a1));
-    double[][] mlpIn = vectors(resid, b, c.dModel());
+    double[][] mlpIn = MatrixComplexity.rows(resid, b, c.dModel());
     double[][] direct = new double[via.length][];
     double[][] viaVars = new double[via.length][];
     int[] labels = new int[via.length];
@@ -406,15 +406,5 @@ public final class VarAssignProbes implements TaskProbes {
       }
     }
     return pairs == 0 ? Double.NaN : sum / pairs;
-  }
-
-  private static double[][] vectors(float[] flat, int n, int d) {
-    double[][] out = new double[n][d];
-    for (int i = 0; i < n; i++) {
-      for (int c = 0; c < d; c++) {
-        out[i][c] = flat[i * d + c];
-      }
-    }
-    return out;
   }
 }
