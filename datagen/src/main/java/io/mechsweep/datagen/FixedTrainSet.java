@@ -14,6 +14,11 @@ public record FixedTrainSet(TokenTable table) implements TrainSource {
     return table.seqLen();
   }
 
+  @Override
+  public String describe() {
+    return "drawn from a fixed training set of " + rows() + " rows in memory";
+  }
+
   public int rows() {
     return table.rows();
   }

@@ -15,6 +15,11 @@ public interface TrainSource extends Serializable {
 
   int seqLen();
 
+  /** Where a batch comes from, in words (the benchmark's header says it). */
+  default String describe() {
+    return "generated fresh on the host for every step (" + getClass().getSimpleName() + ")";
+  }
+
   /** One member's sequence of batches. */
   interface BatchStream {
     /** The batch used for update {@code step} (0-based), {@code batchSize} rows. */

@@ -4,6 +4,11 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mechsweep.jobs.config.StudyConfig;
+import io.mechsweep.jobs.config.StudyConfigParser;
+import io.mechsweep.jobs.plan.RunSpec;
+import io.mechsweep.jobs.plan.StudyPlan;
+import io.mechsweep.jobs.tasks.Tasks;
 import io.mechsweep.training.TorchRuntime;
 import io.mechsweep.training.bench.TrainingBenchmark;
 import java.io.IOException;
@@ -21,29 +26,31 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code mechsweep bench}: training ms/step of a benchmark model at several pack sizes, next to
- * the PyTorch reference of the same model measured in the same invocation.
+ * {@code mechsweep bench}: training ms/step of a study's model at several pack sizes, next to the
+ * PyTorch reference of the same model measured in the same invocation. The model, its data and
+ * its training come from a study config (by default the task's quickstart), so the benchmark
+ * times exactly what a study trains.
  */
 @Command(
     name = "bench",
     mixinStandardHelpOptions = true,
-    description = "Training speed of a benchmark model (--task anchor: the anchor quickstart model;"
-        + " --task varassign: the varassign paper model): mechsweep packs of K runs against"
-        + " training/python/reference.py bench (the same model and training step in PyTorch), both"
-        + " measured now on this machine. Needs /usr/bin/python3 with Debian's python3-torch and"
-        + " libopenblas0-pthread.")
+    description = "Training speed of a study's model (--task NAME: conf/studies/NAME-quickstart.yaml;"
+        + " anchor and varassign ship one; or --config STUDY.yaml): mechsweep packs of K runs of the"
+        + " study's first run against training/python/reference.py bench (the same model and training"
+        + " step in PyTorch), both measured now on this machine. Needs /usr/bin/python3 with Debian's"
+        + " python3-torch and libopenblas0-pthread.")
 final class Bench implements Callable<Integer> {
   /** Timed steps of the untimed warm-up pack run before the table. */
   private static final int WARMUP_STEPS = 5;
+  /** Rows per evaluation set: evaluation runs only at the first and last step and is not timed. */
+  private static final int EVAL_ROWS = 16;
 
   @Spec CommandSpec spec;
-  @Option(names = "--task", defaultValue = "anchor", converter = ModelConverter.class, paramLabel = "anchor|varassign",
-      description = "Which model: anchor (d_ff 3×, d_k ½× d_model) or varassign (d_ff 4×, d_k 1×)."
-          + " Default: ${DEFAULT-VALUE}.")
-  TrainingBenchmark.Model task;
-  @Option(names = "--d-model", defaultValue = "128", description = "Model width; d_ff and d_k follow the task.") int dModel;
-  @Option(names = "--depth", defaultValue = "2", description = "Blocks.") int depth;
-  @Option(names = "--batch", defaultValue = "512", description = "Sequences per step and run.") int batch;
+  @Option(names = "--task", defaultValue = "anchor", paramLabel = "NAME",
+      description = "Benchmark the model of conf/studies/NAME-quickstart.yaml. Default: ${DEFAULT-VALUE}.")
+  String task;
+  @Option(names = "--config", paramLabel = "STUDY.yaml",
+      description = "Benchmark the first run of this study instead of the task's quickstart.") Path config;
   @Option(names = "--steps", defaultValue = "40", description = "Timed steps per measurement.") int steps;
   @Option(names = "--packs", split = ",", defaultValue = "1,8", description = "Pack sizes K.") List<Integer> packs;
   @Option(names = "--threads", split = ",", defaultValue = "1,2", description = "CPU threads to try.") List<Integer> threads;
@@ -51,34 +58,40 @@ final class Bench implements Callable<Integer> {
   @Option(names = "--reference", defaultValue = "training/python/reference.py",
       description = "The PyTorch reference script (its bench mode).") Path reference;
 
-  /** {@code --task} by its lower-case name, refused with the allowed names. */
-  static final class ModelConverter implements CommandLine.ITypeConverter<TrainingBenchmark.Model> {
-    @Override
-    public TrainingBenchmark.Model convert(String value) {
-      try {
-        return TrainingBenchmark.Model.named(value);
-      } catch (IllegalArgumentException e) {
-        throw new CommandLine.TypeConversionException(
-            "got '" + value + "'; allowed: " + TrainingBenchmark.Model.labels());
-      }
+  /** The study's first run as a benchmark setup: its model, task data, init, lr, wd, clipping, batch. */
+  static TrainingBenchmark.Setup setup(StudyConfig c) {
+    StudyPlan plan = StudyPlan.of(c);
+    RunSpec run = plan.runs().get(0);
+    return new TrainingBenchmark.Setup(c.task().kind().name(), plan.modelConfig(run.point().depth()),
+        c.task().generateInMemory(EVAL_ROWS), run.point().init(), run.point().peakLr(), run.point().weightDecay(),
+        c.training().clipNorm(), c.training().batchSize());
+  }
+
+  private Path studyConfig() {
+    if (config != null) {
+      return config;
     }
+    if (Tasks.byName(task).isEmpty()) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "--task: got '" + task + "'; allowed: " + String.join(", ", Tasks.names()));
+    }
+    return Path.of("conf", "studies", task + "-quickstart.yaml");
   }
 
   @Override
   public Integer call() throws Exception {
-    if (dModel < 1 || depth < 1 || batch < 1 || steps < 1 || packs.stream().anyMatch(k -> k < 1)
-        || threads.stream().anyMatch(t -> t < 1)) {
-      throw new CommandLine.ParameterException(spec.commandLine(),
-          "--d-model, --depth, --batch, --steps, --packs and --threads must be ≥ 1");
+    if (steps < 1 || packs.stream().anyMatch(k -> k < 1) || threads.stream().anyMatch(t -> t < 1)) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--steps, --packs and --threads must be ≥ 1");
     }
-    System.out.printf(Locale.ROOT, "model: %s%n", task.describe(dModel, depth, batch));
+    TrainingBenchmark.Setup setup = setup(StudyConfigParser.parse(studyConfig()));
+    System.out.printf(Locale.ROOT, "model: %s%n", setup.describe());
     System.out.printf(Locale.ROOT, "machine: %s, %d cores, Java %s%n",
         cpuModel(), Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
     double baseline = Double.MAX_VALUE;
     String baselineSetting = "";
     String torchTimes = "";
     for (int t : threads) {
-      JsonNode r = pytorch(t);
+      JsonNode r = pytorch(setup, t);
       double ms = r.get("ms_per_step").asDouble();
       torchTimes = r.path("times").asText();
       System.out.printf(Locale.ROOT, "pytorch %s (%s), threads %d: %.1f ms/step%n",
@@ -93,21 +106,20 @@ final class Bench implements Callable<Integer> {
     System.out.printf(Locale.ROOT, "pytorch times: %s; OPENBLAS_NUM_THREADS=1%n", torchTimes);
     Engine engine = TorchRuntime.init(threads.get(0));
     System.out.printf(Locale.ROOT,
-        "mechsweep times: PackTrainer's ms/step on DJL %s, libtorch %s (CPU): each member's batch %s;"
-            + " forward, cross-entropy at the last position, backward, per-run gradient norm (%s), AdamW;"
-            + " %d timed steps after %d untimed, evaluation excluded; one untimed %d-step pack first warms"
-            + " up the JVM%n%n",
-        Engine.getDjlVersion(), engine.getVersion(), task.batches(),
-        task.clipNorm() > 0 ? "clipping at " + task.clipNorm() : "no clipping", steps,
+        "mechsweep times: PackTrainer's ms/step on DJL %s, libtorch %s (CPU): each member's batch %s,"
+            + " inside the timed step; forward, cross-entropy at the last position, backward, per-run"
+            + " gradient norm (%s), AdamW; %d timed steps after %d untimed, evaluation excluded; one untimed"
+            + " %d-step pack first warms up the JVM%n%n",
+        Engine.getDjlVersion(), engine.getVersion(), setup.data().train().describe(),
+        setup.clipNorm() > 0 ? "clipping at " + setup.clipNorm() : "no clipping", steps,
         TrainingBenchmark.UNTIMED_STEPS, WARMUP_STEPS + TrainingBenchmark.UNTIMED_STEPS);
     // The JVM's first pack pays for JIT compilation past PackTrainer's untimed steps (seen here:
     // the first of two equal measurements 25-40% slower at --steps 5); a short pack absorbs it.
-    TrainingBenchmark.run(task, dModel, depth, batch, WARMUP_STEPS, packs.get(0), threads.get(0), Device.cpu());
+    TrainingBenchmark.run(setup, WARMUP_STEPS, packs.get(0), threads.get(0), Device.cpu());
     System.out.printf("%-4s %-8s %-12s %-16s %-10s%n", "K", "threads", "ms/step", "ms/run-step", "vs pytorch");
     for (int k : packs) {
       for (int t : threads) {
-        TrainingBenchmark.Result r =
-            TrainingBenchmark.run(task, dModel, depth, batch, steps, k, t, Device.cpu());
+        TrainingBenchmark.Result r = TrainingBenchmark.run(setup, steps, k, t, Device.cpu());
         System.out.printf(Locale.ROOT, "%-4d %-8d %-12.1f %-16.1f %.2fx%n",
             k, t, r.msPerStep(), r.msPerRunStep(), baseline / r.msPerRunStep());
       }
@@ -128,7 +140,7 @@ final class Bench implements Callable<Integer> {
     }
   }
 
-  private JsonNode pytorch(int threads) throws IOException, InterruptedException {
+  private JsonNode pytorch(TrainingBenchmark.Setup setup, int threads) throws IOException, InterruptedException {
     if (!Files.isRegularFile(Path.of(python))) {
       throw new IOException(python + " not found: apt-get install python3-torch libopenblas0-pthread");
     }
@@ -136,7 +148,7 @@ final class Bench implements Callable<Integer> {
       throw new IOException(reference + " not found: run from the repository root or pass --reference");
     }
     String config = new ObjectMapper().writeValueAsString(
-        TrainingBenchmark.referenceConfig(task, dModel, depth, batch));
+        TrainingBenchmark.referenceConfig(setup));
     List<String> cmd = new ArrayList<>(List.of(python, reference.toString(), "bench",
         "--config", config, "--steps", "" + steps, "--threads", "" + threads));
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);

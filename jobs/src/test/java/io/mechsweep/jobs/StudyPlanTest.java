@@ -8,6 +8,7 @@ import io.mechsweep.jobs.plan.RunSpec;
 import io.mechsweep.jobs.plan.StudyPlan;
 import io.mechsweep.training.PackSpec;
 import io.mechsweep.training.bench.TrainingBenchmark;
+import io.mechsweep.training.model.InitScheme;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -49,18 +50,17 @@ class StudyPlanTest {
     assertThat(v.minLr()).as("a constant schedule records its one lr").isEqualTo(v.peakLr());
     assertThat(anchor.runs().get(0).config().gamma()).isEqualTo(0.3);
 
-    // `mechsweep bench` must time the models the studies train (training cannot read the configs).
-    for (var c : List.of(new Object[] {anchor, TrainingBenchmark.Model.ANCHOR},
-        new Object[] {varassign, TrainingBenchmark.Model.VARASSIGN})) {
-      StudyPlan plan = (StudyPlan) c[0];
-      TrainingBenchmark.Model model = (TrainingBenchmark.Model) c[1];
+    // `mechsweep bench` must time the models the studies train: it takes them from the plan.
+    for (StudyPlan plan : List.of(anchor, varassign)) {
+      TrainingBenchmark.Setup bench = Bench.setup(plan.config());
       RunSpec run = plan.runs().get(0);
-      assertThat(model.config(run.config().dModel(), run.point().depth())).as(model.label())
-          .isEqualTo(plan.modelConfig(run.point().depth()));
-      assertThat(model.clipNorm()).isEqualTo(run.config().clipNorm());
-      assertThat(model.peakLr()).isEqualTo(run.point().peakLr());
-      assertThat(model.weightDecay()).isEqualTo(run.point().weightDecay());
+      assertThat(bench.model()).as(bench.name()).isEqualTo(plan.modelConfig(run.point().depth()));
+      assertThat(bench.clipNorm()).isEqualTo(run.config().clipNorm());
+      assertThat(bench.peakLr()).isEqualTo(run.point().peakLr());
+      assertThat(bench.weightDecay()).isEqualTo(run.point().weightDecay());
+      assertThat(bench.init()).isEqualTo(run.point().init());
+      assertThat(bench.batch()).isEqualTo(run.config().batchSize());
     }
-    assertThat(TrainingBenchmark.Model.VARASSIGN.init(128)).isEqualTo(varassign.runs().get(0).point().init());
+    assertThat(Bench.setup(varassign.config()).init()).isEqualTo(new InitScheme.FixedStd(0.8 / Math.sqrt(128)));
   }
 }

@@ -101,9 +101,12 @@ public final class TableStore {
     return path.getFileSystem(spark.sparkContext().hadoopConfiguration());
   }
 
-  /** Registers a table in the catalog even when no study has written to it yet. */
+  /**
+   * Registers a table in the catalog when it is not there yet (one no study has written to);
+   * a registered table is left alone: its writes keep it current.
+   */
   public void ensureRegistered(Tables.Table table) {
-    if (useCatalog) {
+    if (useCatalog && !spark.catalog().tableExists(Tables.DATABASE, table.name())) {
       register(table);
     }
   }

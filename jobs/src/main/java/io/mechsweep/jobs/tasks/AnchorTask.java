@@ -1,15 +1,16 @@
 package io.mechsweep.jobs.tasks;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.mechsweep.analysis.anchor.AnchorReport;
 import io.mechsweep.analysis.anchor.AnchorSolution;
 import io.mechsweep.analysis.anchor.AnchorSummary;
 import io.mechsweep.analysis.anchor.AnchorTables;
 import io.mechsweep.analysis.probes.anchor.AnchorProbes;
-import io.mechsweep.analysis.report.AnchorReport;
 import io.mechsweep.analysis.report.TaskReport;
 import io.mechsweep.analysis.tables.Tables;
 import io.mechsweep.analysis.tables.Views;
 import io.mechsweep.datagen.DatasetWriter;
+import io.mechsweep.datagen.TaskData;
 import io.mechsweep.datagen.anchor.AnchorDataset;
 import io.mechsweep.datagen.anchor.AnchorRules;
 import io.mechsweep.datagen.anchor.AnchorSpec;
@@ -133,6 +134,11 @@ public record AnchorTask(AnchorSpec spec, double fitThreshold, double mappingThr
   public Inputs load(SparkSession spark, String dir, int maxEvalRows, int probeRowsPerSet) throws IOException {
     AnchorDataset.Splits splits = AnchorDataset.readSplits(spark, dir); // once for training and probes
     return new Inputs(splits.taskData(maxEvalRows), AnchorProbes.of(splits, probeRowsPerSet));
+  }
+
+  @Override
+  public TaskData generateInMemory(int maxEvalRows) {
+    return new AnchorDataset(spec).generateInMemory(maxEvalRows);
   }
 
   /** A solution row per evaluation step of every finished run. */

@@ -49,6 +49,9 @@ public interface Task extends Serializable {
 
   Inputs load(SparkSession spark, String dir, int maxEvalRows, int probeRowsPerSet) throws IOException;
 
+  /** The same training data and evaluation sets generated in memory, without Spark (benchmarks). */
+  TaskData generateInMemory(int maxEvalRows);
+
   /** One run of the study with its outcome (null never: skipped runs are read back). */
   record RunResult(RunSpec spec, RunOutcome outcome) {}
 

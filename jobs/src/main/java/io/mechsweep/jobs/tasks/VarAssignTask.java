@@ -3,10 +3,11 @@ package io.mechsweep.jobs.tasks;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mechsweep.analysis.probes.varassign.VarAssignProbes;
 import io.mechsweep.analysis.report.TaskReport;
-import io.mechsweep.analysis.report.VarAssignReport;
 import io.mechsweep.analysis.tables.Views;
+import io.mechsweep.analysis.varassign.VarAssignReport;
 import io.mechsweep.analysis.varassign.VarAssignSummary;
 import io.mechsweep.datagen.DatasetWriter;
+import io.mechsweep.datagen.TaskData;
 import io.mechsweep.datagen.varassign.VarAssignDataset;
 import io.mechsweep.datagen.varassign.VarAssignRules;
 import io.mechsweep.datagen.varassign.VarAssignSpec;
@@ -109,6 +110,11 @@ public record VarAssignTask(VarAssignSpec spec) implements Task {
   public Inputs load(SparkSession spark, String dir, int maxEvalRows, int probeRowsPerSet) throws IOException {
     VarAssignDataset.Pools pools = VarAssignDataset.readPools(spark, dir);
     return new Inputs(pools.taskData(maxEvalRows), VarAssignProbes.of(pools.probeSequences(probeRowsPerSet)));
+  }
+
+  @Override
+  public TaskData generateInMemory(int maxEvalRows) {
+    return new VarAssignDataset(spec).generateInMemory().taskData(maxEvalRows);
   }
 
   /** Final accuracy per pool and the phase steps, read from the varassign views. */

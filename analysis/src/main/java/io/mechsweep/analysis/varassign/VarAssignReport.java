@@ -1,7 +1,9 @@
-package io.mechsweep.analysis.report;
+package io.mechsweep.analysis.varassign;
 
 import io.mechsweep.analysis.probes.varassign.VarAssignProbes;
-import io.mechsweep.analysis.varassign.VarAssignSummary;
+import io.mechsweep.analysis.report.Charts;
+import io.mechsweep.analysis.report.ReportPage;
+import io.mechsweep.analysis.report.TaskReport;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;

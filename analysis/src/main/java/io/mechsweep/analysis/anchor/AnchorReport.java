@@ -1,8 +1,10 @@
-package io.mechsweep.analysis.report;
+package io.mechsweep.analysis.anchor;
 
-import io.mechsweep.analysis.anchor.AnchorTables;
 import io.mechsweep.analysis.probes.WeightProbes;
 import io.mechsweep.analysis.probes.anchor.AnchorProbes;
+import io.mechsweep.analysis.report.Charts;
+import io.mechsweep.analysis.report.ReportPage;
+import io.mechsweep.analysis.report.TaskReport;
 import io.mechsweep.training.model.Names;
 import java.io.IOException;
 import java.util.ArrayList;
