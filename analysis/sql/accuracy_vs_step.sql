@@ -6,4 +6,5 @@ SELECT s.study, r.depth, r.gamma, r.seed, s.step,
 FROM mechsweep.solutions s
 JOIN mechsweep.runs r ON r.study = s.study AND r.run_id = s.run_id
 LEFT JOIN mechsweep.metrics m ON m.study = s.study AND m.run_id = s.run_id AND m.step = s.step
+  AND coalesce(m.stage, 'train') = 'train'
 ORDER BY s.study, r.depth, r.gamma, r.seed, s.step;

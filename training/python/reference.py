@@ -17,6 +17,7 @@ One model for one pack member, with every variant a ModelConfig chooses
   output_bias         whether the unembedding has a bias
   frozen              parameters with requires_grad=False, outside the optimizer and the
                       gradient-clipping norm
+  tied_layers         ALBERT-style tying: every layer uses block 0's parameters
 Weights are stored as (d_in, d_out); attention and MLP have no biases. Each row of a batch is
 read at one or more positions; the loss is the mean cross-entropy over the reads whose target is
 >= 0 and whose loss mask is 1.
@@ -49,7 +50,7 @@ def layout(c):
         return [(name + ".g", 1, d, 0), (name + ".b", 1, d, 0)]
 
     out = [("embed.tok", c["vocab"], d, d), ("embed.pos", c["seq_len"], d, d)]
-    for l in range(c["depth"]):
+    for l in range(1 if c.get("tied_layers") else c["depth"]):
         b = f"blocks.{l}."
         out += norm(b + "ln_attn") if pre else []
         out += [(b + "attn.q", d, w, d), (b + "attn.k", d, w, d), (b + "attn.v", d, w, d),
@@ -85,10 +86,15 @@ def layer_norm(x, p, name):
     return F.layer_norm(x, x.shape[-1:], p[name + ".g"][0], p[name + ".b"][0], LN_EPS)
 
 
+def block(c, l):
+    """The parameter prefix of layer l: its own block, or block 0 when layers are tied."""
+    return f"blocks.{0 if c.get('tied_layers') else l}."
+
+
 def attention(p, c, l, q_in, kv_in):
     """q_in (B,Tq,d) are the last Tq positions of kv_in (B,T,d) -> (B,Tq,d) after W_O."""
     b, tq, t, h, dk = q_in.shape[0], q_in.shape[1], kv_in.shape[1], c["heads"], c["d_k"]
-    pre = f"blocks.{l}.attn."
+    pre = block(c, l) + "attn."
     q = (q_in @ p[pre + "q"]).view(b, tq, h, dk).transpose(1, 2)  # (B,H,Tq,dk)
     k = (kv_in @ p[pre + "k"]).view(b, t, h, dk).transpose(1, 2)  # (B,H,T,dk)
     v = (kv_in @ p[pre + "v"]).view(b, t, h, dk).transpose(1, 2)  # (B,H,T,dk)
@@ -109,7 +115,7 @@ def forward(p, c, tokens, last_only=False):
     pre_ln, post_ln = c["norm"] == "PRE", c["norm"] == "POST"
     x = p["embed.tok"][tokens] + p["embed.pos"]  # (B,T,d)
     for l in range(c["depth"]):
-        b = f"blocks.{l}."
+        b = block(c, l)
         attn_in = layer_norm(x, p, b + "ln_attn") if pre_ln else x
         q_in, residual = attn_in, x
         if last_only and l == c["depth"] - 1:
@@ -237,10 +243,22 @@ def bench(a):
     opt = optimizer(p, c, t, member["peak_lr"], member["weight_decay"])
     # One batch of random tokens and labels, made before timing: the data costs PyTorch nothing.
     tokens = torch.randint(0, c["vocab"], (batch, c["seq_len"]), generator=g)  # (B,T)
-    targets = torch.randint(0, c["classes"], (batch,), generator=g)  # (B,)
+    reads = cfg.get("reads", 0)
+    if reads:  # R read positions per row, the first loss_reads of them in the loss (lego's chain)
+        positions = torch.randint(0, c["seq_len"], (batch, reads), generator=g)  # (B,R)
+        targets = torch.randint(0, c["classes"], (batch, reads), generator=g)
+        mask = torch.zeros(batch, reads)
+        mask[:, :cfg["loss_reads"]] = 1
+        where = f"cross-entropy at {reads} read positions ({cfg['loss_reads']} in the loss)"
 
-    def loss():  # the last position only, as mechsweep computes it when a task reads only there
-        return F.cross_entropy(unembed(p, c, forward(p, c, tokens, last_only=True)[:, -1]), targets)
+        def loss():
+            return read_loss(logits_at(p, c, tokens, positions), targets, mask)
+    else:
+        targets = torch.randint(0, c["classes"], (batch,), generator=g)  # (B,)
+        where = "cross-entropy at the last position"
+
+        def loss():  # the last position only, as mechsweep computes it when a task reads only there
+            return F.cross_entropy(unembed(p, c, forward(p, c, tokens, last_only=True)[:, -1]), targets)
 
     for s in range(a.warmup):
         train_step(p, c, t, opt, loss, member["peak_lr"])
@@ -249,7 +267,7 @@ def bench(a):
         train_step(p, c, t, opt, loss, member["peak_lr"])
     ms = 1000 * (time.perf_counter() - start) / a.steps
     clipping = f"clipping at {t['clip_norm']}" if t["clip_norm"] > 0 else "no clipping"
-    times = (f"forward, cross-entropy at the last position, backward, gradient norm ({clipping}),"
+    times = (f"forward, {where}, backward, gradient norm ({clipping}),"
              f" torch.optim.AdamW; one batch of random tokens and labels made before timing and"
              f" reused (no data cost); {a.steps} timed steps after {a.warmup} untimed")
     print(json.dumps({"ms_per_step": ms, "threads": a.threads, "torch": torch.__version__,

@@ -15,6 +15,20 @@ public interface TrainSource extends Serializable {
 
   int seqLen();
 
+  /** The default training data; a task with several (lego's clause orders) names them here. */
+  String DEFAULT_VARIANT = "default";
+
+  /**
+   * The source of one named variant of the training data, a grid axis of the study (lego:
+   * {@code shuffled} or {@code sorted} clauses). Sources without variants only know the default.
+   */
+  default TrainSource variant(String name) {
+    if (name == null || name.equals(DEFAULT_VARIANT)) {
+      return this;
+    }
+    throw new IllegalArgumentException("this training data has no variant '" + name + "'");
+  }
+
   /** Where a batch comes from, in words (the benchmark's header says it). */
   default String describe() {
     return "generated fresh on the host for every step (" + getClass().getSimpleName() + ")";

@@ -62,7 +62,7 @@ final class Bench implements Callable<Integer> {
   static TrainingBenchmark.Setup setup(StudyConfig c) {
     StudyPlan plan = StudyPlan.of(c);
     RunSpec run = plan.runs().get(0);
-    return new TrainingBenchmark.Setup(c.task().kind().name(), plan.modelConfig(run.point().depth()),
+    return new TrainingBenchmark.Setup(c.task().kind().name(), plan.modelConfig(run.point()),
         c.task().generateInMemory(EVAL_ROWS), run.point().init(), run.point().peakLr(), run.point().weightDecay(),
         c.training().clipNorm(), c.training().batchSize());
   }
@@ -107,7 +107,7 @@ final class Bench implements Callable<Integer> {
     Engine engine = TorchRuntime.init(threads.get(0));
     System.out.printf(Locale.ROOT,
         "mechsweep times: PackTrainer's ms/step on DJL %s, libtorch %s (CPU): each member's batch %s,"
-            + " inside the timed step; forward, cross-entropy at the last position, backward, per-run"
+            + " inside the timed step; forward, cross-entropy at the task's read positions, backward, per-run"
             + " gradient norm (%s), AdamW; %d timed steps after %d untimed, evaluation excluded; one untimed"
             + " %d-step pack first warms up the JVM%n%n",
         Engine.getDjlVersion(), engine.getVersion(), setup.data().train().describe(),

@@ -74,8 +74,8 @@ class StudyConfigParserTest {
 
   @Test
   void missingSectionsUnknownTasksAndImpossibleBatchesAreRefused() {
-    assertThatThrownBy(() -> StudyConfigParser.parse("study: x\ntask: {name: lego}\n", "t"))
-        .hasMessageContaining("task.name: got 'lego'; allowed: one of the known tasks [anchor, varassign]")
+    assertThatThrownBy(() -> StudyConfigParser.parse("study: x\ntask: {name: topics}\n", "t"))
+        .hasMessageContaining("task.name: got 'topics'; allowed: one of the known tasks [anchor, varassign, lego]")
         .hasMessageContaining("model: missing section")
         .hasMessageContaining("seeds: missing");
     assertThatThrownBy(() -> StudyConfigParser.parse(TINY.replace("batch_size: 32", "batch_size: 5000"), "t"))

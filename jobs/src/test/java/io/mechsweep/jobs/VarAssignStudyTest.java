@@ -90,7 +90,7 @@ class VarAssignStudyTest {
         .hasMessageContaining("model.frozen: got [embed.nope]; allowed: names of the model's parameters")
         .hasMessageContaining("training.schedule.warmup_steps: got 5; allowed: nothing with schedule kind constant");
     assertThatThrownBy(() -> StudyConfigParser.parse(TINY.replace("name: varassign", "name: topics"), "t"))
-        .hasMessageContaining("task.name: got 'topics'; allowed: one of the known tasks [anchor, varassign]");
+        .hasMessageContaining("task.name: got 'topics'; allowed: one of the known tasks [anchor, varassign, lego]");
   }
 
   @Test

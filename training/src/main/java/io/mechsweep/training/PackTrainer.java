@@ -16,8 +16,12 @@ import io.mechsweep.training.eval.EvalRow;
 import io.mechsweep.training.eval.Evaluator;
 import io.mechsweep.training.eval.MetricRow;
 import io.mechsweep.training.eval.RunOutcome;
+import io.mechsweep.training.checkpoint.SourceCheckpoint;
+import io.mechsweep.training.checkpoint.EncoderInit;
+import io.mechsweep.training.mimic.MimicLoss;
+import io.mechsweep.training.mimic.MimicStage;
 import io.mechsweep.training.model.GammaInitializer;
-import io.mechsweep.training.model.InitScheme;
+import io.mechsweep.training.model.ParameterLayout;
 import io.mechsweep.training.model.PackedTransformer;
 import io.mechsweep.training.model.ParameterSet;
 import io.mechsweep.training.optim.AdamW;
@@ -46,6 +50,8 @@ public final class PackTrainer {
   private static final Logger LOG = LoggerFactory.getLogger(PackTrainer.class);
   /** Steps left out of ms/step: the first ones pay for allocation and JIT warm-up. */
   static final int UNTIMED_STEPS = 3;
+  /** Separates the mimicking stage's batch stream from training's (same member seed). */
+  private static final long MIMIC_STREAM = 0x6D696D6963L;
 
   private final PackSpec pack;
   private final TaskData data;
@@ -88,7 +94,7 @@ public final class PackTrainer {
   public List<RunOutcome> train() {
     List<Member> members = new ArrayList<>();
     for (MemberSpec m : pack.members()) {
-      members.add(new Member(m, data.train().stream(m.seed(), pack.train().batchSize())));
+      members.add(new Member(m, data.train().variant(m.dataVariant()).stream(m.seed(), pack.train().batchSize())));
     }
     long start = System.nanoTime();
     long stepNanos = 0;
@@ -105,14 +111,15 @@ public final class PackTrainer {
         params = resumed.params();
         adam = resumed.adam();
       } else {
-        InitScheme[] inits = pack.members().stream().map(MemberSpec::init).toArray(InitScheme[]::new);
-        long[] seeds = pack.members().stream().mapToLong(MemberSpec::seed).toArray();
-        params = GammaInitializer.pack(pack.model(), inits, seeds, manager);
+        params = GammaInitializer.fromMembers(pack.model(), initialParameters(members, manager), manager);
         adam = new AdamW(params, tc.beta1(), tc.beta2(), tc.eps());
       }
       PackedTransformer model = new PackedTransformer(pack.model(), params);
       step = startStep;
       if (startStep == 0) {
+        if (pack.mimic() != null) {
+          mimic(model, members, manager);
+        }
         evaluate(model, members, 0, manager);
       }
       while (step < tc.steps() && members.stream().anyMatch(m -> m.failure == null)) {
@@ -172,7 +179,6 @@ public final class PackTrainer {
   private void trainStep(
       PackedTransformer model, AdamW adam, List<Member> members, int step, NDManager manager) {
     int k = pack.size();
-    int b = pack.train().batchSize();
     float[] lr = new float[k];
     float[] wd = new float[k];
     List<TokenTable> batches = new ArrayList<>(k);
@@ -184,10 +190,20 @@ public final class PackTrainer {
       wd[m] = active ? (float) member.spec.weightDecay() : 0f;
     }
     PackBatch batch = PackBatch.of(batches);
+    update(model, adam, members, MetricRow.TRAIN, step, lr, wd, () -> batch.loss(model, manager));
+  }
+
+  /**
+   * One optimizer update of every member from its loss {@code (K,)}: backward, per-member
+   * clipping, AdamW; on a log step the losses are recorded and a non-finite one fails its member.
+   */
+  private void update(PackedTransformer model, AdamW adam, List<Member> members, String stage, int step,
+      float[] lr, float[] wd, java.util.function.Supplier<NDArray> loss) {
+    int k = pack.size();
     ParameterSet params = model.params();
     try (NDScope scope = new NDScope()) {
       Autograd.record(true);
-      NDArray lossPerMember = batch.loss(model, manager); // (K,)
+      NDArray lossPerMember = loss.get(); // (K,)
       Autograd.backward(lossPerMember.sum());
       Autograd.record(false);
       Map<String, NDArray> grads = Autograd.gradients(params);
@@ -205,15 +221,87 @@ public final class PackTrainer {
           }
           if (!Float.isFinite(losses[m])) {
             member.failure =
-                "loss became " + losses[m] + " at step " + done + " (last finite loss "
-                    + member.lastLoss + "); lr " + member.spec.peakLr() + ", init " + member.spec.init();
+                stage + " loss became " + losses[m] + " at step " + done + " (last finite loss "
+                    + member.lastLoss + "); lr " + lr[m] + ", init " + member.spec.init();
             continue;
           }
           member.lastLoss = losses[m];
-          member.metrics.add(new MetricRow(member.spec.runId(), done, lr[m], losses[m], gradNorms[m]));
+          member.metrics.add(new MetricRow(member.spec.runId(), stage, done, lr[m], losses[m], gradNorms[m]));
         }
       }
     }
+  }
+
+  /**
+   * The mimicking pre-stage ({@link MimicStage}): its own AdamW at a constant lr, no weight decay,
+   * batches from a stream of its own so training's batches are the same with or without it.
+   */
+  private void mimic(PackedTransformer model, List<Member> members, NDManager manager) {
+    MimicStage stage = pack.mimic();
+    TrainConfig tc = pack.train();
+    AdamW adam = new AdamW(model.params(), tc.beta1(), tc.beta2(), tc.eps());
+    List<TrainSource.BatchStream> streams = new ArrayList<>();
+    for (Member m : members) {
+      streams.add(data.train().variant(m.spec.dataVariant()).stream(m.spec.seed() ^ MIMIC_STREAM, tc.batchSize()));
+    }
+    int k = pack.size();
+    int b = tc.batchSize();
+    int t = data.seqLen();
+    for (int step = 0; step < stage.steps(); step++) {
+      long[] tokens = new long[k * b * t];
+      float[] lr = new float[k];
+      for (int m = 0; m < k; m++) {
+        int[] batch = streams.get(m).batch(step).tokens();
+        for (int i = 0; i < b * t; i++) {
+          tokens[m * b * t + i] = batch[i];
+        }
+        lr[m] = members.get(m).failure == null ? (float) stage.lr() : 0f;
+      }
+      update(model, adam, members, MetricRow.MIMIC, step, lr, new float[k],
+          () -> MimicLoss.of(model, tokens, k, b, t, manager));
+    }
+    for (Member m : members) {
+      m.lastLoss = Double.NaN; // the next loss recorded is training's
+    }
+    LOG.info("pack {}: mimicking stage done ({} steps)", pack.packId(), stage.steps());
+  }
+
+  /**
+   * Every member's initial parameters: drawn from its init scheme and seed, with the encoder
+   * replaced by a checkpoint's where the member names one. A member whose checkpoint cannot be
+   * used fails with the reason; the others are unaffected.
+   */
+  private List<Map<String, float[]>> initialParameters(List<Member> members, NDManager manager) {
+    Map<String, Shape> shapes = new LinkedHashMap<>();
+    for (ParameterLayout.Entry e : ParameterLayout.of(pack.model())) {
+      shapes.put(e.name(), new Shape(1, e.rows(), e.cols()));
+    }
+    List<Map<String, float[]>> out = new ArrayList<>();
+    for (Member m : members) {
+      Map<String, float[]> drawn = GammaInitializer.member(pack.model(), m.spec.init(), m.spec.seed());
+      SourceCheckpoint ref = m.spec.initFrom();
+      if (ref != null) {
+        try (NDManager host = NDManager.newBaseManager(Device.cpu())) {
+          if (store == null) {
+            throw new IllegalArgumentException("initializing from checkpoint " + ref + " needs a run store");
+          }
+          int step = ref.step() == SourceCheckpoint.LATEST ? latestStep(ref.runId()) : ref.step();
+          drawn = EncoderInit.apply(drawn, shapes, store.loadParams(ref.runId(), step, host), ref);
+        } catch (IOException | RuntimeException e) {
+          m.failure = e.getMessage();
+        }
+      }
+      out.add(drawn);
+    }
+    return out;
+  }
+
+  private int latestStep(String runId) throws IOException {
+    List<Integer> steps = store.completedSteps(runId);
+    if (steps.isEmpty()) {
+      throw new IOException("run " + runId + " has no complete checkpoint under " + store.root());
+    }
+    return java.util.Collections.max(steps);
   }
 
   private void evaluate(PackedTransformer model, List<Member> members, int step, NDManager manager) {

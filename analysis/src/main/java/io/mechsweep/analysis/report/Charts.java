@@ -195,6 +195,42 @@ public final class Charts {
     return png(chart);
   }
 
+  /** Lines over any x axis, one series per name ({@code [x, y]}). */
+  public static byte[] lines(String title, String xTitle, String yTitle, Map<String, double[][]> series)
+      throws IOException {
+    XYChart chart = new XYChartBuilder().width(900).height(420).title(title).xAxisTitle(xTitle).yAxisTitle(yTitle).build();
+    chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
+    chart.getStyler().setMarkerSize(6);
+    chart.getStyler().setSeriesColors(SERIES_COLORS);
+    series.forEach((name, xy) -> {
+      if (xy[0].length > 0) {
+        chart.addSeries(name, xy[0], xy[1]);
+      }
+    });
+    return png(chart);
+  }
+
+  /** One attention pattern, {@code [query][key]}, as a heatmap without cell labels. */
+  public static byte[] attentionMap(String title, double[][] pattern) throws IOException {
+    int t = pattern.length;
+    HeatMapChart chart = new HeatMapChartBuilder().width(720).height(640).title(title).build();
+    chart.getStyler().setShowValue(false).setMin(0).setMax(1);
+    chart.getStyler().setRangeColors(new Color[] {Color.WHITE, new Color(0x08306b)});
+    chart.getStyler().setLegendVisible(false);
+    List<Number[]> cells = new ArrayList<>();
+    List<Integer> axis = new ArrayList<>();
+    for (int q = 0; q < t; q++) {
+      axis.add(q);
+      for (int k = 0; k < t; k++) {
+        cells.add(new Number[] {k, q, pattern[q][k]});
+      }
+    }
+    chart.addSeries("attention", axis, axis, cells);
+    chart.setXAxisTitle("key position");
+    chart.setYAxisTitle("query position");
+    return png(chart);
+  }
+
   /** A probe value per run against γ, one series per depth. */
   public static byte[] versusGamma(String title, String yTitle, Map<Integer, double[][]> gammaValueByDepth)
       throws IOException {

@@ -1,5 +1,6 @@
 package io.mechsweep.analysis.tables;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import java.io.Serializable;
@@ -11,7 +12,14 @@ import java.util.List;
  * the source of the {@code runs} row's columns. Pack size and checkpoint cadence change neither a
  * run's numbers nor its tables, so they are not here.
  *
+ * <p>Settings that only some tasks use are left out of the JSON at their neutral value (tying
+ * off, no mimicking, no init checkpoint, the task's only data variant), so adding them kept the
+ * run ids of earlier studies.
+ *
  * @param gamma the initialization rate, or null when the run uses a fixed {@code initStd}
+ * @param initFrom {@code run_id[@step]} whose encoder the run started from, or null
+ * @param dataVariant the task's training-data variant (lego: {@code shuffled}/{@code sorted}),
+ *     null when the task has only one
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record RunConfig(
@@ -44,5 +52,10 @@ public record RunConfig(
     long seed,
     int evalMaxRowsPerSet,
     int evalEverySteps,
-    int logEverySteps)
+    int logEverySteps,
+    @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean tiedLayers,
+    @JsonInclude(JsonInclude.Include.NON_DEFAULT) int mimicSteps,
+    @JsonInclude(JsonInclude.Include.NON_NULL) Double mimicLr,
+    @JsonInclude(JsonInclude.Include.NON_NULL) String initFrom,
+    @JsonInclude(JsonInclude.Include.NON_NULL) String dataVariant)
     implements Serializable {}

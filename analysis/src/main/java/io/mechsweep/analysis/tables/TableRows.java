@@ -38,7 +38,7 @@ public final class TableRows {
   public static List<Row> metrics(RunOutcome o) {
     List<Row> rows = new ArrayList<>(o.metrics().size());
     for (MetricRow m : o.metrics()) {
-      rows.add(RowFactory.create(m.runId(), m.step(), m.lr(), m.loss(), m.gradNorm()));
+      rows.add(RowFactory.create(m.runId(), m.step(), m.lr(), m.loss(), m.gradNorm(), m.stage()));
     }
     return rows;
   }

@@ -75,7 +75,9 @@ public final class Tables {
           .add("step", IntegerType, false)
           .add("lr", DoubleType, false)
           .add("loss", DoubleType, false)
-          .add("grad_norm", DoubleType, false));
+          .add("grad_norm", DoubleType, false)
+          // "train", or "mimic" for lego's attention-mimicking pre-stage (steps counted per stage)
+          .add("stage", StringType, true));
 
   public static final Table EVALS =
       new Table(

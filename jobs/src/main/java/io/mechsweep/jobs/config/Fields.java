@@ -143,6 +143,22 @@ public final class Fields {
         JsonNode::asLong);
   }
 
+  /** true, false, or a non-empty list of them (a grid axis). */
+  public List<Boolean> booleans(JsonNode parent, String path, List<Boolean> fallback) {
+    return list(parent, path, fallback, "true, false or a list of them", JsonNode::isBoolean, JsonNode::asBoolean);
+  }
+
+  /** One of an enum's names, or a non-empty list of them (a grid axis). */
+  public <E extends Enum<E>> List<E> choices(JsonNode parent, String path, Class<E> type, List<E> fallback) {
+    List<String> names = new ArrayList<>();
+    for (E e : type.getEnumConstants()) {
+      names.add(e.name().toLowerCase(Locale.ROOT));
+    }
+    return list(parent, path, fallback, "one of " + names + " or a list of them",
+        item -> item.isTextual() && names.contains(item.asText().toLowerCase(Locale.ROOT)),
+        item -> Enum.valueOf(type, item.asText().toUpperCase(Locale.ROOT)));
+  }
+
   /** A list (possibly empty) of distinct integers, e.g. layer indices. */
   public java.util.Set<Integer> integerSet(JsonNode parent, String path, java.util.Set<Integer> fallback, int min, int max) {
     JsonNode n = child(parent, path);

@@ -29,6 +29,9 @@ public record StudyConfig(
    * @param inits σ = d_in^-γ per γ of {@code model.gamma}, or the fixed {@code model.init_std}
    * @param mlpRemovedLayers 0-based blocks without an MLP
    * @param frozen parameter names that keep their initial values
+   * @param tiedLayers ALBERT-style weight tying per value (a grid axis)
+   * @param initFrom checkpoints the encoder starts from, {@code run_id[@step]}, or null for a
+   *     random start (a grid axis; [null] when the config has none)
    */
   public record Model(
       int dModel,
@@ -41,7 +44,9 @@ public record StudyConfig(
       boolean causal,
       Set<Integer> mlpRemovedLayers,
       boolean outputBias,
-      Set<String> frozen)
+      Set<String> frozen,
+      List<Boolean> tiedLayers,
+      List<String> initFrom)
       implements Serializable {}
 
   /** How the learning rate moves: the anchor paper's warm-up + cosine, or constant (varassign). */
@@ -63,8 +68,16 @@ public record StudyConfig(
       double startLr,
       double minLr,
       double clipNorm,
-      int packSize)
+      int packSize,
+      Mimic mimic)
       implements Serializable {}
+
+  /**
+   * The attention-mimicking pre-stage (lego): {@code steps} is a grid axis, 0 = no pre-stage.
+   *
+   * @param lr its constant learning rate
+   */
+  public record Mimic(List<Integer> steps, double lr) implements Serializable {}
 
   /** @param maxRowsPerSet cap per evaluation set (spread evenly over its rows) */
   public record Evaluation(int everySteps, int maxRowsPerSet) implements Serializable {}

@@ -8,6 +8,7 @@ import io.mechsweep.analysis.tables.Tables;
 import io.mechsweep.jobs.tasks.Task;
 import io.mechsweep.jobs.tasks.TaskKind;
 import io.mechsweep.jobs.tasks.Tasks;
+import io.mechsweep.training.checkpoint.SourceCheckpoint;
 import io.mechsweep.training.model.InitScheme;
 import io.mechsweep.training.model.NormPlacement;
 import io.mechsweep.training.model.ParameterLayout;
@@ -31,6 +32,8 @@ import java.util.TreeSet;
 public final class StudyConfigParser {
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static final Set<String> EVALUATION_KEYS = Set.of("every_steps", "max_rows_per_set");
+  /** The value of {@code model.init_from} that means a random start. */
+  public static final String NO_CHECKPOINT = "none";
 
   private StudyConfigParser() {}
 
@@ -106,6 +109,9 @@ public final class StudyConfigParser {
     if (task != null && m != null) {
       frozenNamesExist(task, m, f);
     }
+    if (m != null && t.mimic().steps().stream().anyMatch(n -> n > 0) && m.heads() < 2) {
+      f.problem("training.mimic.steps", t.mimic().steps(), "0 unless model.heads ≥ 2 (mimicking trains heads 0 and 1)");
+    }
     if (!f.problems().isEmpty()) {
       throw new ConfigException(source, new ArrayList<>(f.problems()));
     }
@@ -116,7 +122,7 @@ public final class StudyConfigParser {
   private static StudyConfig.Model model(JsonNode root, Optional<TaskKind> kind, Fields f) {
     JsonNode model = f.section(root, "model");
     f.onlyKeys(model, "model", Set.of("d_model", "d_ff", "d_k", "heads", "depth", "gamma", "init_std", "norm",
-        "causal", "mlp_removed_layers", "output_bias", "frozen"));
+        "causal", "mlp_removed_layers", "output_bias", "frozen", "tied_layers", "init_from"));
     TaskKind.Wiring wiring = kind.map(TaskKind::wiring)
         .orElse(new TaskKind.Wiring(NormPlacement.POST, true, Set.of(), true));
     int dModel = f.intIn(model, "model.d_model", null, 1, 65_536);
@@ -130,6 +136,10 @@ public final class StudyConfigParser {
         break;
       }
     }
+    List<Boolean> tied = f.booleans(model, "model.tied_layers", List.of(false));
+    if (tied.contains(true) && !removed.isEmpty()) {
+      f.problem("model.mlp_removed_layers", new TreeSet<>(removed), "[] when model.tied_layers is true (one block serves every layer)");
+    }
     return new StudyConfig.Model(
         dModel,
         f.intIn(model, "model.d_ff", null, 1, 262_144),
@@ -141,7 +151,24 @@ public final class StudyConfigParser {
         f.bool(model, "model.causal", wiring.causal()),
         removed,
         f.bool(model, "model.output_bias", wiring.outputBias()),
-        new LinkedHashSet<>(f.strings(model, "model.frozen", List.of())));
+        new LinkedHashSet<>(f.strings(model, "model.frozen", List.of())),
+        tied,
+        initFrom(model, f));
+  }
+
+  /** {@code model.init_from}: checkpoints as {@code run_id[@step]}, {@code none} for a random start. */
+  private static List<String> initFrom(JsonNode model, Fields f) {
+    List<String> out = new ArrayList<>();
+    for (String text : f.strings(model, "model.init_from", List.of(NO_CHECKPOINT))) {
+      if (text.equals(NO_CHECKPOINT)) {
+        out.add(null);
+      } else if (SourceCheckpoint.parse(text) == null) {
+        f.problem("model.init_from", text, "'none' or a run id with an optional step, e.g. 3f2a9c01b7de or 3f2a9c01b7de@2000");
+      } else {
+        out.add(SourceCheckpoint.parse(text).toString());
+      }
+    }
+    return out.isEmpty() ? java.util.Collections.singletonList(null) : out;
   }
 
   /** {@code model.gamma} (a grid axis) or {@code model.init_std}, else the task's default. */
@@ -166,7 +193,10 @@ public final class StudyConfigParser {
 
   private static StudyConfig.Training training(JsonNode root, Fields f) {
     JsonNode training = f.section(root, "training");
-    f.onlyKeys(training, "training", Set.of("steps", "batch_size", "adamw", "schedule", "peak_lr", "clip_norm", "pack_size"));
+    f.onlyKeys(training, "training", Set.of("steps", "batch_size", "adamw", "schedule", "peak_lr", "clip_norm", "pack_size",
+        "mimic"));
+    JsonNode mimic = training == null ? null : training.get("mimic");
+    f.onlyKeys(mimic, "training.mimic", Set.of("steps", "lr"));
     JsonNode adamw = training == null ? null : training.get("adamw");
     f.onlyKeys(adamw, "training.adamw", Set.of("beta1", "beta2", "eps", "weight_decay"));
     JsonNode schedule = training == null ? null : training.get("schedule");
@@ -194,20 +224,26 @@ public final class StudyConfigParser {
         f.number(schedule, "training.schedule.start_lr", 1e-5, 0, 10, false),
         f.number(schedule, "training.schedule.min_lr", 1e-5, 0, 10, false),
         f.number(training, "training.clip_norm", 1.0, 0, 1e9, false),
-        f.intIn(training, "training.pack_size", 1, 1, 1024));
+        f.intIn(training, "training.pack_size", 1, 1, 1024),
+        new StudyConfig.Mimic(
+            f.integers(mimic, "training.mimic.steps", List.of(0L), 0, 10_000_000).stream().map(Long::intValue).toList(),
+            f.number(mimic, "training.mimic.lr", 1e-3, 0, 10, true)));
   }
 
   /** Frozen names must be parameters of every model of the grid. */
   private static void frozenNamesExist(Task task, StudyConfig.Model m, Fields f) {
     for (int depth : m.depths()) {
-      var probe = new io.mechsweep.training.model.ModelConfig(task.vocabSize(), task.classes(), task.seqLen(),
-          Math.max(1, m.dModel()), Math.max(1, m.dFf()), Math.max(1, m.dK()), Math.max(1, m.heads()), depth,
-          m.norm(), m.causal(), m.mlpRemovedLayers(), m.outputBias(), m.frozen());
-      Set<String> unknown = probe.unknownFrozen();
-      if (!unknown.isEmpty()) {
-        f.problem("model.frozen", unknown, "names of the model's parameters, e.g. "
-            + ParameterLayout.names(probe));
-        return;
+      for (boolean tied : m.tiedLayers()) {
+        var probe = new io.mechsweep.training.model.ModelConfig(task.vocabSize(), task.classes(), task.seqLen(),
+            Math.max(1, m.dModel()), Math.max(1, m.dFf()), Math.max(1, m.dK()), Math.max(1, m.heads()), depth,
+            m.norm(), m.causal(), m.mlpRemovedLayers(), m.outputBias(), m.frozen(),
+            tied && m.mlpRemovedLayers().isEmpty());
+        Set<String> unknown = probe.unknownFrozen();
+        if (!unknown.isEmpty()) {
+          f.problem("model.frozen", unknown, "names of the model's parameters, e.g. "
+              + ParameterLayout.names(probe));
+          return;
+        }
       }
     }
   }

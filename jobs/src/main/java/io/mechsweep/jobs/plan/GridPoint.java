@@ -3,24 +3,46 @@ package io.mechsweep.jobs.plan;
 import io.mechsweep.jobs.config.StudyConfig;
 import io.mechsweep.training.model.InitScheme;
 import java.io.Serializable;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One point of a study's grid. The axes are declared here once, in their order: depth →
- * initialization → peak lr → weight decay → seed, so seeds and neighbouring γ of one cell sit
- * next to each other (and tend to share a pack).
+ * One point of a study's grid. The axes are declared here once, in their order: depth → tied
+ * layers → mimicking steps → init checkpoint → initialization → peak lr → weight decay →
+ * training-data variant → seed, so seeds and neighbouring γ of one cell sit next to each other
+ * (and tend to share a pack). Axes a study does not use have one value.
+ *
+ * @param initFrom {@code run_id[@step]} whose encoder the run starts from, or null
+ * @param dataVariant the task's training-data variant ({@code TrainSource.DEFAULT_VARIANT} when
+ *     the task has one)
  */
-public record GridPoint(int depth, InitScheme init, double peakLr, double weightDecay, long seed)
+public record GridPoint(
+    int depth, boolean tiedLayers, int mimicSteps, String initFrom, InitScheme init, double peakLr,
+    double weightDecay, String dataVariant, long seed)
     implements Serializable {
 
   public static List<GridPoint> all(StudyConfig c) {
-    return c.model().depths().stream()
-        .flatMap(depth -> c.model().inits().stream()
-            .flatMap(init -> c.training().peakLrs().stream()
-                .flatMap(lr -> c.training().weightDecays().stream()
-                    .flatMap(wd -> c.seeds().stream()
-                        .map(seed -> new GridPoint(depth, init, lr, wd, seed))))))
-        .toList();
+    List<GridPoint> out = new ArrayList<>();
+    for (int depth : c.model().depths()) {
+      for (boolean tied : c.model().tiedLayers()) {
+        for (int mimic : c.training().mimic().steps()) {
+          for (String initFrom : c.model().initFrom()) {
+            for (InitScheme init : c.model().inits()) {
+              for (double lr : c.training().peakLrs()) {
+                for (double wd : c.training().weightDecays()) {
+                  for (String variant : c.task().dataVariants()) {
+                    for (long seed : c.seeds()) {
+                      out.add(new GridPoint(depth, tied, mimic, initFrom, init, lr, wd, variant, seed));
+                    }
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+    return List.copyOf(out);
   }
 
   /** γ when the run uses the initialization-rate scheme, else null. */
@@ -31,5 +53,25 @@ public record GridPoint(int depth, InitScheme init, double peakLr, double weight
   /** The fixed σ when the run uses one, else null. */
   public Double initStd() {
     return init instanceof InitScheme.FixedStd s ? s.std() : null;
+  }
+
+  /** What runs of one pack must share besides the model family: depth, tying, mimicking. */
+  record PackKey(int depth, boolean tiedLayers, int mimicSteps) implements Comparable<PackKey> {
+    @Override
+    public int compareTo(PackKey o) {
+      return java.util.Comparator.comparingInt(PackKey::depth)
+          .thenComparing(PackKey::tiedLayers)
+          .thenComparingInt(PackKey::mimicSteps)
+          .compare(this, o);
+    }
+
+    /** {@code d<depth>}, then {@code -tied} and {@code -mimic<steps>} where they apply. */
+    String label() {
+      return "d" + depth + (tiedLayers ? "-tied" : "") + (mimicSteps > 0 ? "-mimic" + mimicSteps : "");
+    }
+  }
+
+  PackKey packKey() {
+    return new PackKey(depth, tiedLayers, mimicSteps);
   }
 }

@@ -2,6 +2,7 @@ package io.mechsweep.jobs.plan;
 
 import io.mechsweep.analysis.tables.RunConfig;
 import io.mechsweep.training.MemberSpec;
+import io.mechsweep.training.checkpoint.SourceCheckpoint;
 import java.io.Serializable;
 
 /**
@@ -12,6 +13,7 @@ import java.io.Serializable;
 public record RunSpec(String runId, GridPoint point, RunConfig config) implements Serializable {
 
   public MemberSpec member() {
-    return new MemberSpec(runId, point.seed(), point.init(), point.peakLr(), point.weightDecay());
+    return new MemberSpec(runId, point.seed(), point.init(), point.peakLr(), point.weightDecay(),
+        point.dataVariant(), point.initFrom() == null ? null : SourceCheckpoint.parse(point.initFrom()));
   }
 }

@@ -5,6 +5,8 @@ import io.mechsweep.datagen.DatasetMetadata;
 import io.mechsweep.jobs.config.StudyConfig;
 import io.mechsweep.training.PackSpec;
 import io.mechsweep.training.TrainConfig;
+import io.mechsweep.training.mimic.MimicStage;
+import io.mechsweep.datagen.TrainSource;
 import io.mechsweep.training.model.ModelConfig;
 import io.mechsweep.training.optim.LrSchedule;
 import java.util.ArrayList;
@@ -29,11 +31,17 @@ public record StudyPlan(StudyConfig config, String datasetId, List<RunSpec> runs
     return new StudyPlan(c, datasetId, List.copyOf(runs));
   }
 
-  public ModelConfig modelConfig(int depth) {
+  /** The model of a grid point. */
+  public ModelConfig modelConfig(GridPoint point) {
+    return modelConfig(point.depth(), point.tiedLayers());
+  }
+
+  private ModelConfig modelConfig(int depth, boolean tiedLayers) {
     StudyConfig.Model m = config.model();
     return new ModelConfig(
         config.task().vocabSize(), config.task().classes(), config.task().seqLen(), m.dModel(), m.dFf(),
-        m.dK(), m.heads(), depth, m.norm(), m.causal(), m.mlpRemovedLayers(), m.outputBias(), m.frozen());
+        m.dK(), m.heads(), depth, m.norm(), m.causal(), m.mlpRemovedLayers(), m.outputBias(), m.frozen(),
+        tiedLayers);
   }
 
   public TrainConfig trainConfig() {
@@ -46,21 +54,25 @@ public record StudyPlan(StudyConfig config, String datasetId, List<RunSpec> runs
         config.logEvery(), config.evaluation().everySteps(), config.checkpointEvery());
   }
 
-  /** Packs of at most {@code training.pack_size} runs among {@code todo}, one depth per pack. */
+  /**
+   * Packs of at most {@code training.pack_size} runs among {@code todo}; the runs of a pack share
+   * depth, layer tying and the mimicking stage ({@link GridPoint.PackKey}).
+   */
   public List<PackSpec> packs(List<RunSpec> todo) {
-    Map<Integer, List<RunSpec>> byDepth = new TreeMap<>();
+    Map<GridPoint.PackKey, List<RunSpec>> byKey = new TreeMap<>();
     for (RunSpec r : todo) {
-      byDepth.computeIfAbsent(r.point().depth(), d -> new ArrayList<>()).add(r);
+      byKey.computeIfAbsent(r.point().packKey(), d -> new ArrayList<>()).add(r);
     }
     int size = config.training().packSize();
     List<PackSpec> packs = new ArrayList<>();
-    byDepth.forEach(
-        (depth, runs) -> {
+    byKey.forEach(
+        (key, runs) -> {
+          MimicStage mimic = key.mimicSteps() > 0 ? new MimicStage(key.mimicSteps(), config.training().mimic().lr()) : null;
           for (int i = 0; i < runs.size(); i += size) {
             List<RunSpec> members = runs.subList(i, Math.min(runs.size(), i + size));
-            String packId = config.study() + "-d" + depth + "-" + (i / size);
+            String packId = config.study() + "-" + key.label() + "-" + (i / size);
             packs.add(
-                new PackSpec(packId, modelConfig(depth), trainConfig(),
+                new PackSpec(packId, modelConfig(key.depth(), key.tiedLayers()), trainConfig(), mimic,
                     members.stream().map(RunSpec::member).toList()));
           }
         });
@@ -78,6 +90,8 @@ public record StudyPlan(StudyConfig config, String datasetId, List<RunSpec> runs
         t.steps(), t.batchSize(), t.beta1(), t.beta2(), t.eps(), p.weightDecay(), p.peakLr(),
         t.schedule().name().toLowerCase(Locale.ROOT), constant ? 0 : t.warmupSteps(),
         constant ? p.peakLr() : t.startLr(), constant ? p.peakLr() : t.minLr(), t.clipNorm(), p.seed(),
-        c.evaluation().maxRowsPerSet(), c.evaluation().everySteps(), c.logEvery());
+        c.evaluation().maxRowsPerSet(), c.evaluation().everySteps(), c.logEvery(), p.tiedLayers(), p.mimicSteps(),
+        p.mimicSteps() > 0 ? t.mimic().lr() : null, p.initFrom(),
+        TrainSource.DEFAULT_VARIANT.equals(p.dataVariant()) ? null : p.dataVariant());
   }
 }

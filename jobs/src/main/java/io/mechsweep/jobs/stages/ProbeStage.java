@@ -59,7 +59,7 @@ public final class ProbeStage {
         if (done.contains(run.runId() + "@" + step)) {
           already++;
         } else {
-          todo.add(new CheckpointRef(run.runId(), step, plan.modelConfig(run.point().depth())));
+          todo.add(new CheckpointRef(run.runId(), step, plan.modelConfig(run.point())));
         }
       }
     }

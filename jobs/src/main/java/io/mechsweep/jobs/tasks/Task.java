@@ -5,6 +5,7 @@ import io.mechsweep.analysis.tables.Tables;
 import io.mechsweep.analysis.tables.Views;
 import io.mechsweep.datagen.DatasetWriter;
 import io.mechsweep.datagen.TaskData;
+import io.mechsweep.datagen.TrainSource;
 import io.mechsweep.jobs.plan.RunSpec;
 import io.mechsweep.training.eval.RunOutcome;
 import java.io.IOException;
@@ -35,6 +36,14 @@ public interface Task extends Serializable {
   int classes();
 
   int seqLen();
+
+  /**
+   * The training-data variants a study runs, a grid axis ({@link TrainSource#variant}); tasks
+   * with one kind of training data have only the default.
+   */
+  default List<String> dataVariants() {
+    return List.of(TrainSource.DEFAULT_VARIANT);
+  }
 
   /** Problems of the training settings with this task section (e.g. a batch larger than the data). */
   default List<String> checkTraining(int batchSize) {

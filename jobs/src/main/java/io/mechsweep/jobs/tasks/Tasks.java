@@ -7,7 +7,8 @@ import java.util.Optional;
 
 /** The one registry of tasks: a new study adds its {@link TaskKind} here and nowhere else. */
 public final class Tasks {
-  public static final List<TaskKind> ALL = List.of(new AnchorTask.Kind(), new VarAssignTask.Kind());
+  public static final List<TaskKind> ALL =
+      List.of(new AnchorTask.Kind(), new VarAssignTask.Kind(), new LegoTask.Kind());
 
   private Tasks() {}
 

@@ -29,6 +29,7 @@ public final class ReferenceConfig {
     m.put("layers_without_mlp", new TreeSet<>(mc.layersWithoutMlp()));
     m.put("output_bias", mc.outputBias());
     m.put("frozen", new TreeSet<>(mc.frozen()));
+    m.put("tied_layers", mc.tiedLayers());
     return m;
   }
 

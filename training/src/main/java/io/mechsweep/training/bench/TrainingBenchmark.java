@@ -2,6 +2,7 @@ package io.mechsweep.training.bench;
 
 import ai.djl.Device;
 import io.mechsweep.datagen.TaskData;
+import io.mechsweep.datagen.TokenTable;
 import io.mechsweep.training.MemberSpec;
 import io.mechsweep.training.PackSpec;
 import io.mechsweep.training.PackTrainer;
@@ -90,8 +91,8 @@ public final class TrainingBenchmark {
   /**
    * The same model and training step for {@code reference.py bench --config}: {@code model} in
    * the keys of the parity test's config.json, {@code train} (AdamW's betas and ε, clip_norm),
-   * {@code member} (peak_lr, weight_decay, init as {@code {"gamma": γ}} or {@code {"std": σ}})
-   * and {@code batch}.
+   * {@code member} (peak_lr, weight_decay, init as {@code {"gamma": γ}} or {@code {"std": σ}}),
+   * {@code batch}, and where the loss reads ({@code reads}, {@code loss_reads}).
    */
   public static Map<String, Object> referenceConfig(Setup setup) {
     InitScheme scheme = setup.init();
@@ -107,6 +108,15 @@ public final class TrainingBenchmark {
     c.put("train", ReferenceConfig.optimizer(setup.train(1)));
     c.put("member", member);
     c.put("batch", setup.batch());
+    // Where the loss reads: the last position (reads 0), or R positions per row of which the
+    // first loss_reads are in the loss (lego's supervised chain prefix).
+    TokenTable sample = setup.data().train().stream(0, 1).batch(0);
+    int lossReads = 0;
+    for (int r = 0; r < sample.reads(); r++) {
+      lossReads += sample.lossMask() == null || sample.lossMask()[r] > 0 ? 1 : 0;
+    }
+    c.put("reads", sample.readsLastOnly() ? 0 : sample.reads());
+    c.put("loss_reads", lossReads);
     return c;
   }
 }

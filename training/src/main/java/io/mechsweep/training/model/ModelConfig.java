@@ -17,6 +17,8 @@ import java.util.Set;
  * @param layersWithoutMlp blocks whose MLP is removed (varassign removes layer 0's)
  * @param outputBias whether the unembedding has a bias
  * @param frozen parameter names ({@link Names}) that keep their initial values
+ * @param tiedLayers ALBERT-style weight tying: one block's parameters ({@code blocks.0.…}) used
+ *     by every layer
  */
 public record ModelConfig(
     int vocabSize,
@@ -31,7 +33,8 @@ public record ModelConfig(
     boolean causal,
     Set<Integer> layersWithoutMlp,
     boolean outputBias,
-    Set<String> frozen)
+    Set<String> frozen,
+    boolean tiedLayers)
     implements Serializable {
 
   public ModelConfig {
@@ -41,6 +44,26 @@ public record ModelConfig(
         || depth < 1) {
       throw new IllegalArgumentException("all model sizes must be positive: " + this);
     }
+    if (tiedLayers && !layersWithoutMlp.isEmpty()) {
+      throw new IllegalArgumentException("tied layers share one block, so no layer can drop its MLP alone");
+    }
+  }
+
+  /** A model with one set of parameters per layer. */
+  public ModelConfig(int vocabSize, int classes, int seqLen, int dModel, int dFf, int dK, int heads, int depth,
+      NormPlacement norm, boolean causal, Set<Integer> layersWithoutMlp, boolean outputBias, Set<String> frozen) {
+    this(vocabSize, classes, seqLen, dModel, dFf, dK, heads, depth, norm, causal, layersWithoutMlp, outputBias,
+        frozen, false);
+  }
+
+  /** The block whose parameters layer {@code layer} uses: itself, or block 0 when tied. */
+  public int parameterBlock(int layer) {
+    return tiedLayers ? 0 : layer;
+  }
+
+  /** How many blocks of parameters the model has: 1 when tied, else the depth. */
+  public int parameterBlocks() {
+    return tiedLayers ? 1 : depth;
   }
 
   /** Frozen names that are not parameters of this model (empty when all are). */

@@ -126,7 +126,8 @@ public final class PackedTransformer {
     long tq = t;
     for (int l = 0; l < config.depth(); l++) {
       boolean last = lastOnly && l == config.depth() - 1;
-      NDArray attnIn = config.norm() == NormPlacement.PRE ? norm(x, Names.attnNorm(l)) : x;
+      int p = config.parameterBlock(l); // tied layers all read block 0's parameters
+      NDArray attnIn = config.norm() == NormPlacement.PRE ? norm(x, Names.attnNorm(p)) : x;
       NDArray queryIn = attnIn;
       NDArray residual = x;
       if (last) {
@@ -134,21 +135,21 @@ public final class PackedTransformer {
         residual = lastPosition(x, k, b, tq, d);
       }
       long outT = last ? 1 : tq;
-      NDArray attnOut = attention(queryIn, attnIn, k, b, outT, tq, l, recorded); // (K,B·Tq,d)
+      NDArray attnOut = attention(queryIn, attnIn, k, b, outT, tq, l, p, recorded); // (K,B·Tq,d)
       x = residual.add(attnOut);
       if (config.norm() == NormPlacement.POST) {
-        x = norm(x, Names.attnNorm(l));
+        x = norm(x, Names.attnNorm(p));
       }
       if (recorded != null) {
         recorded.put(Names.attnOut(l), attnOut.reshape(k, b, outT, d));
         recorded.put(Names.residMid(l), x.reshape(k, b, outT, d));
       }
       if (config.hasMlp(l)) {
-        NDArray mlpIn = config.norm() == NormPlacement.PRE ? norm(x, Names.mlpNorm(l)) : x;
-        NDArray hidden = Activation.relu(mlpIn.matMul(params.get(Names.mlpIn(l))));
-        x = x.add(hidden.matMul(params.get(Names.mlpOut(l))));
+        NDArray mlpIn = config.norm() == NormPlacement.PRE ? norm(x, Names.mlpNorm(p)) : x;
+        NDArray hidden = Activation.relu(mlpIn.matMul(params.get(Names.mlpIn(p))));
+        x = x.add(hidden.matMul(params.get(Names.mlpOut(p))));
         if (config.norm() == NormPlacement.POST) {
-          x = norm(x, Names.mlpNorm(l));
+          x = norm(x, Names.mlpNorm(p));
         }
       }
       tq = outT;
@@ -174,17 +175,18 @@ public final class PackedTransformer {
   }
 
   /**
-   * Multi-head attention. {@code q} is {@code (K, B·Tq, d)}, {@code kv} is {@code (K, B·T, d)};
-   * returns {@code (K, B·Tq, d)} after W_O. Records the pattern into {@code rec} unless null.
+   * Multi-head attention of {@code layer} with the parameters of block {@code block}. {@code q}
+   * is {@code (K, B·Tq, d)}, {@code kv} is {@code (K, B·T, d)}; returns {@code (K, B·Tq, d)}
+   * after W_O. Records the pattern into {@code rec} unless null.
    */
   private NDArray attention(
-      NDArray q, NDArray kv, long k, long b, long tq, long t, int layer, Map<String, NDArray> rec) {
+      NDArray q, NDArray kv, long k, long b, long tq, long t, int layer, int block, Map<String, NDArray> rec) {
     int h = config.heads();
     int dk = config.dK();
     // (K, B·T, H·dk) → (K, B, H, T, dk)
-    NDArray queries = heads(q.matMul(params.get(Names.attnQ(layer))), k, b, tq, h, dk);
-    NDArray keys = heads(kv.matMul(params.get(Names.attnK(layer))), k, b, t, h, dk);
-    NDArray values = heads(kv.matMul(params.get(Names.attnV(layer))), k, b, t, h, dk);
+    NDArray queries = heads(q.matMul(params.get(Names.attnQ(block))), k, b, tq, h, dk);
+    NDArray keys = heads(kv.matMul(params.get(Names.attnK(block))), k, b, t, h, dk);
+    NDArray values = heads(kv.matMul(params.get(Names.attnV(block))), k, b, t, h, dk);
     // Scale by a tensor libtorch owns, never by a Java number: DJL turns a number into a scalar
     // tensor over a Java buffer that it frees right after the op, while the autograd graph keeps
     // that tensor for the backward of the product. Reading it after the JVM released it gave
@@ -200,7 +202,7 @@ public final class PackedTransformer {
     }
     NDArray mixed = pattern.matMul(values); // (K,B,H,Tq,dk)
     NDArray merged = mixed.transpose(0, 1, 3, 2, 4).reshape(k, b * tq, (long) h * dk);
-    return merged.matMul(params.get(Names.attnO(layer)));
+    return merged.matMul(params.get(Names.attnO(block)));
   }
 
   private static NDArray heads(NDArray x, long k, long b, long t, int h, int dk) {

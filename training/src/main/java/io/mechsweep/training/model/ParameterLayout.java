@@ -30,7 +30,7 @@ public final class ParameterLayout {
     int d = c.dModel();
     out.add(gaussian(Names.TOKEN_EMBEDDING, c.vocabSize(), d, d));
     out.add(gaussian(Names.POSITION_EMBEDDING, c.seqLen(), d, d));
-    for (int l = 0; l < c.depth(); l++) {
+    for (int l = 0; l < c.parameterBlocks(); l++) {
       if (c.norm() == NormPlacement.PRE) {
         addNorm(out, Names.attnNorm(l), d);
       }
