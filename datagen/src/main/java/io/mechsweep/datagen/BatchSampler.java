@@ -38,17 +38,6 @@ public final class BatchSampler {
   }
 
   private int[] permutation(int epoch) {
-    int[] p = new int[rows];
-    for (int i = 0; i < rows; i++) {
-      p[i] = i;
-    }
-    RowRandom random = RowRandom.of(seed, 7, epoch);
-    for (int i = rows - 1; i > 0; i--) {
-      int j = random.nextInt(i + 1);
-      int tmp = p[i];
-      p[i] = p[j];
-      p[j] = tmp;
-    }
-    return p;
+    return RowRandom.of(seed, 7, epoch).permutation(rows);
   }
 }

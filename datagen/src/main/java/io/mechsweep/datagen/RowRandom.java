@@ -41,6 +41,21 @@ public final class RowRandom {
     return lo + nextInt(hi - lo + 1);
   }
 
+  /** A uniform permutation of 0..n−1 (Fisher–Yates, drawing from the last position down). */
+  public int[] permutation(int n) {
+    int[] p = new int[n];
+    for (int i = 0; i < n; i++) {
+      p[i] = i;
+    }
+    for (int i = n - 1; i > 0; i--) {
+      int j = nextInt(i + 1);
+      int tmp = p[i];
+      p[i] = p[j];
+      p[j] = tmp;
+    }
+    return p;
+  }
+
   /** Uniform in [0, 1) with 53 random bits. */
   public double nextDouble() {
     return (nextLong() >>> 11) * 0x1.0p-53;

@@ -89,6 +89,8 @@ class LegoStudyTest {
         .hasMessageContaining("model.tied_layers: got [\"maybe\"]; allowed: true, false or a list of them")
         .hasMessageContaining("model.init_from: got 'a b'; allowed: 'none' or a run id")
         .hasMessageContaining("training.mimic.steps: got [0, 10]; allowed: 0 unless model.heads ≥ 2");
+    assertThatThrownBy(() -> StudyConfigParser.parse(TINY.replace("tied_layers: [false, true]", "tied_layers: [true, true]"),
+        "twice.yaml")).hasMessageContaining("model.tied_layers: got [true, true]; allowed: distinct values");
   }
 
   @Test
@@ -136,6 +138,10 @@ class LegoStudyTest {
     assertThat(html).contains("Accuracy per chain position").contains("Association and local heads");
     assertThat(root.resolve("reports/tiny-lego/positions/test_shuffled.png")).exists();
     assertThat(root.resolve("reports/tiny-lego/attention/" + LegoProbes.ASSOCIATION + ".png")).exists();
+    Path queries = Path.of(System.getProperty("mechsweep.repo", ".."), "analysis", "sql", "lego_positions.sql");
+    for (String statement : SqlFiles.statements(Files.readString(queries))) {
+      assertThat(spark.sql(statement).count()).as(statement).isPositive();
+    }
 
     // A second study: its runs start from the first study's untied random run, on both clause orders.
     String source = StudyPlan.of(config).runs().stream().filter(r -> !r.point().tiedLayers() && r.point().mimicSteps() == 0)

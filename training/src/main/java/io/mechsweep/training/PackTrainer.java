@@ -11,18 +11,18 @@ import io.mechsweep.datagen.TaskData;
 import io.mechsweep.datagen.TokenTable;
 import io.mechsweep.datagen.TrainSource;
 import io.mechsweep.training.checkpoint.Checkpoint;
+import io.mechsweep.training.checkpoint.EncoderInit;
 import io.mechsweep.training.checkpoint.RunStore;
+import io.mechsweep.training.checkpoint.SourceCheckpoint;
 import io.mechsweep.training.eval.EvalRow;
 import io.mechsweep.training.eval.Evaluator;
 import io.mechsweep.training.eval.MetricRow;
 import io.mechsweep.training.eval.RunOutcome;
-import io.mechsweep.training.checkpoint.SourceCheckpoint;
-import io.mechsweep.training.checkpoint.EncoderInit;
 import io.mechsweep.training.mimic.MimicLoss;
 import io.mechsweep.training.mimic.MimicStage;
 import io.mechsweep.training.model.GammaInitializer;
-import io.mechsweep.training.model.ParameterLayout;
 import io.mechsweep.training.model.PackedTransformer;
+import io.mechsweep.training.model.ParameterLayout;
 import io.mechsweep.training.model.ParameterSet;
 import io.mechsweep.training.optim.AdamW;
 import io.mechsweep.training.optim.GradientClipping;
@@ -111,7 +111,7 @@ public final class PackTrainer {
         params = resumed.params();
         adam = resumed.adam();
       } else {
-        params = GammaInitializer.fromMembers(pack.model(), initialParameters(members, manager), manager);
+        params = GammaInitializer.fromMembers(pack.model(), initialParameters(members), manager);
         adam = new AdamW(params, tc.beta1(), tc.beta2(), tc.eps());
       }
       PackedTransformer model = new PackedTransformer(pack.model(), params);
@@ -220,9 +220,10 @@ public final class PackTrainer {
             continue;
           }
           if (!Float.isFinite(losses[m])) {
+            double configuredLr = MetricRow.MIMIC.equals(stage) ? pack.mimic().lr() : member.spec.peakLr();
             member.failure =
                 stage + " loss became " + losses[m] + " at step " + done + " (last finite loss "
-                    + member.lastLoss + "); lr " + lr[m] + ", init " + member.spec.init();
+                    + member.lastLoss + "); lr " + configuredLr + ", init " + member.spec.init();
             continue;
           }
           member.lastLoss = losses[m];
@@ -271,7 +272,7 @@ public final class PackTrainer {
    * replaced by a checkpoint's where the member names one. A member whose checkpoint cannot be
    * used fails with the reason; the others are unaffected.
    */
-  private List<Map<String, float[]>> initialParameters(List<Member> members, NDManager manager) {
+  private List<Map<String, float[]>> initialParameters(List<Member> members) {
     Map<String, Shape> shapes = new LinkedHashMap<>();
     for (ParameterLayout.Entry e : ParameterLayout.of(pack.model())) {
       shapes.put(e.name(), new Shape(1, e.rows(), e.cols()));
@@ -288,7 +289,8 @@ public final class PackTrainer {
           int step = ref.step() == SourceCheckpoint.LATEST ? latestStep(ref.runId()) : ref.step();
           drawn = EncoderInit.apply(drawn, shapes, store.loadParams(ref.runId(), step, host), ref);
         } catch (IOException | RuntimeException e) {
-          m.failure = e.getMessage();
+          m.failure = e.getMessage().startsWith("cannot initialize") ? e.getMessage()
+              : "cannot initialize from checkpoint " + ref + ": " + e.getMessage();
         }
       }
       out.add(drawn);

@@ -102,12 +102,28 @@ public final class TableStore {
   }
 
   /**
-   * Registers a table in the catalog when it is not there yet (one no study has written to);
-   * a registered table is left alone: its writes keep it current.
+   * Registers a table in the catalog when it is not there yet (one no study has written to). A
+   * registered table is left alone, its writes keep it current, except that columns added to
+   * its schema since it was registered (metrics' {@code stage}) are added to the catalog's
+   * definition too; rows written before then read them as null.
    */
   public void ensureRegistered(Tables.Table table) {
-    if (useCatalog && !spark.catalog().tableExists(Tables.DATABASE, table.name())) {
+    if (!useCatalog) {
+      return;
+    }
+    if (!spark.catalog().tableExists(Tables.DATABASE, table.name())) {
       register(table);
+      return;
+    }
+    String name = Tables.DATABASE + "." + table.name();
+    List<String> known = java.util.Arrays.asList(spark.table(name).schema().fieldNames());
+    String added = java.util.Arrays.stream(table.schema().fields())
+        .filter(f -> !known.contains(f.name()))
+        .map(f -> "`" + f.name() + "` " + f.dataType().sql())
+        .collect(Collectors.joining(", "));
+    if (!added.isEmpty()) {
+      spark.sql("ALTER TABLE " + name + " ADD COLUMNS (" + added + ")");
+      spark.sql("REFRESH TABLE " + name);
     }
   }
 

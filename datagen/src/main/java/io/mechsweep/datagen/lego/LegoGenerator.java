@@ -14,7 +14,7 @@ public record LegoGenerator(LegoSpec spec) implements java.io.Serializable {
   public LegoChain chain(String split, long row) {
     RowRandom random = RowRandom.of(spec.seed(), streamOf(split), row);
     int n = spec.chainLength();
-    int[] letters = permutation(random, LegoRules.LETTERS);
+    int[] letters = random.permutation(LegoRules.LETTERS);
     int[] names = new int[n];
     System.arraycopy(letters, 0, names, 0, n);
     int root = random.nextInt(2);
@@ -22,7 +22,7 @@ public record LegoGenerator(LegoSpec spec) implements java.io.Serializable {
     for (int k = 0; k < ops.length; k++) {
       ops[k] = random.nextInt(2) == 0 ? LegoRules.VAL : LegoRules.NOT;
     }
-    return new LegoChain(row, split, names, root, ops, permutation(random, n));
+    return new LegoChain(row, split, names, root, ops, random.permutation(n));
   }
 
   /** Row {@code index} of the dataset: the training rows, then the test rows. */
@@ -40,20 +40,5 @@ public record LegoGenerator(LegoSpec spec) implements java.io.Serializable {
       case TEST -> 2;
       default -> throw new IllegalArgumentException("no LEGO split " + split);
     };
-  }
-
-  /** A uniform permutation of 0..n−1 (Fisher–Yates). */
-  private static int[] permutation(RowRandom random, int n) {
-    int[] p = new int[n];
-    for (int i = 0; i < n; i++) {
-      p[i] = i;
-    }
-    for (int i = n - 1; i > 0; i--) {
-      int j = random.nextInt(i + 1);
-      int tmp = p[i];
-      p[i] = p[j];
-      p[j] = tmp;
-    }
-    return p;
   }
 }

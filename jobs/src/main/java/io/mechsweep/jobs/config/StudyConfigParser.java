@@ -109,6 +109,11 @@ public final class StudyConfigParser {
     if (task != null && m != null) {
       frozenNamesExist(task, m, f);
     }
+    if (m != null) {
+      distinct(f, "model.tied_layers", m.tiedLayers());
+      distinct(f, "model.init_from", m.initFrom());
+    }
+    distinct(f, "training.mimic.steps", t.mimic().steps());
     if (m != null && t.mimic().steps().stream().anyMatch(n -> n > 0) && m.heads() < 2) {
       f.problem("training.mimic.steps", t.mimic().steps(), "0 unless model.heads ≥ 2 (mimicking trains heads 0 and 1)");
     }
@@ -138,7 +143,8 @@ public final class StudyConfigParser {
     }
     List<Boolean> tied = f.booleans(model, "model.tied_layers", List.of(false));
     if (tied.contains(true) && !removed.isEmpty()) {
-      f.problem("model.mlp_removed_layers", new TreeSet<>(removed), "[] when model.tied_layers is true (one block serves every layer)");
+      f.problem("model.mlp_removed_layers", new TreeSet<>(removed),
+          "[] when model.tied_layers is true (one block serves every layer)");
     }
     return new StudyConfig.Model(
         dModel,
@@ -156,6 +162,13 @@ public final class StudyConfigParser {
         initFrom(model, f));
   }
 
+  /** A grid axis must not repeat a value: the repeated runs would have the same id. */
+  private static void distinct(Fields f, String path, List<?> values) {
+    if (values.size() != values.stream().distinct().count()) {
+      f.problem(path, values, "distinct values (a repeated value would train the same runs twice)");
+    }
+  }
+
   /** {@code model.init_from}: checkpoints as {@code run_id[@step]}, {@code none} for a random start. */
   private static List<String> initFrom(JsonNode model, Fields f) {
     List<String> out = new ArrayList<>();
@@ -163,7 +176,8 @@ public final class StudyConfigParser {
       if (text.equals(NO_CHECKPOINT)) {
         out.add(null);
       } else if (SourceCheckpoint.parse(text) == null) {
-        f.problem("model.init_from", text, "'none' or a run id with an optional step, e.g. 3f2a9c01b7de or 3f2a9c01b7de@2000");
+        f.problem("model.init_from", text,
+            "'none' or a run id with an optional step, e.g. 3f2a9c01b7de or 3f2a9c01b7de@2000");
       } else {
         out.add(SourceCheckpoint.parse(text).toString());
       }

@@ -2,11 +2,11 @@ package io.mechsweep.jobs.plan;
 
 import io.mechsweep.analysis.tables.RunConfig;
 import io.mechsweep.datagen.DatasetMetadata;
+import io.mechsweep.datagen.TrainSource;
 import io.mechsweep.jobs.config.StudyConfig;
 import io.mechsweep.training.PackSpec;
 import io.mechsweep.training.TrainConfig;
 import io.mechsweep.training.mimic.MimicStage;
-import io.mechsweep.datagen.TrainSource;
 import io.mechsweep.training.model.ModelConfig;
 import io.mechsweep.training.optim.LrSchedule;
 import java.util.ArrayList;
@@ -67,7 +67,8 @@ public record StudyPlan(StudyConfig config, String datasetId, List<RunSpec> runs
     List<PackSpec> packs = new ArrayList<>();
     byKey.forEach(
         (key, runs) -> {
-          MimicStage mimic = key.mimicSteps() > 0 ? new MimicStage(key.mimicSteps(), config.training().mimic().lr()) : null;
+          MimicStage mimic =
+              key.mimicSteps() > 0 ? new MimicStage(key.mimicSteps(), config.training().mimic().lr()) : null;
           for (int i = 0; i < runs.size(); i += size) {
             List<RunSpec> members = runs.subList(i, Math.min(runs.size(), i + size));
             String packId = config.study() + "-" + key.label() + "-" + (i / size);

@@ -13,9 +13,11 @@ import io.mechsweep.datagen.lego.LegoOrder;
 import io.mechsweep.datagen.lego.LegoRules;
 import io.mechsweep.datagen.lego.LegoSpec;
 import io.mechsweep.jobs.config.Fields;
+import io.mechsweep.training.model.InitScheme;
 import io.mechsweep.training.model.NormPlacement;
 import java.io.IOException;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.apache.spark.sql.SparkSession;
 
@@ -60,6 +62,12 @@ public record LegoTask(LegoSpec spec, List<LegoOrder> trainOrders) implements Ta
     @Override
     public Wiring wiring() {
       return new Wiring(NormPlacement.PRE, false, Set.of(), true);
+    }
+
+    /** BERT's initializer range, σ = 0.02 for every matrix, unless the config gives γ or σ. */
+    @Override
+    public Optional<InitScheme> defaultInit(int dModel) {
+      return Optional.of(new InitScheme.FixedStd(0.02));
     }
 
     @Override
