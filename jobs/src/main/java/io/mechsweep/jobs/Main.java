@@ -76,10 +76,54 @@ public final class Main implements Runnable {
       return SparkSessions.resolveRoot(root);
     }
 
+    private java.util.Set<String> scratchBefore = java.util.Set.of();
+
+    /** The command's Spark session; {@link #removeScratch} after it stopped. */
     SparkSession session(String command) {
+      scratchBefore = SparkSessions.hiveScratchEntries(resolvedRoot());
       return SparkSessions.create("mechsweep " + command, resolvedRoot(), catalogMode(), conf);
     }
+
+    /** Removes the scratch files the stopped session left under the root. */
+    void removeScratch() {
+      SparkSessions.removeScratchSince(resolvedRoot(), scratchBefore);
+    }
+
+    /** For commands that only read (sql, report): a root that does not exist is a typo, never created. */
+    void requireExistingRoot() throws java.io.IOException {
+      org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(resolvedRoot());
+      if (!path.getFileSystem(new org.apache.hadoop.conf.Configuration()).exists(path)) {
+        throw new java.io.IOException("no mechsweep root at " + resolvedRoot() + ": nothing has run there;"
+            + " check --root (or $MECHSWEEP_ROOT)");
+      }
+    }
+
+    /** For commands that write: a local root (or its first existing parent) must be writable. */
+    void requireWritableRoot() throws java.io.IOException {
+      if (resolvedRoot().contains("://")) {
+        return; // a remote file system says so itself on the first write
+      }
+      Path existing = Path.of(resolvedRoot());
+      while (existing != null && !java.nio.file.Files.exists(existing)) {
+        existing = existing.getParent();
+      }
+      if (existing != null && !java.nio.file.Files.isWritable(existing)) {
+        throw new java.io.IOException("root " + resolvedRoot() + " is not writable (" + existing
+            + " is read-only); choose another --root");
+      }
+    }
   }
+
+  /** A command whose output lives under a root: where its error log goes. */
+  interface UnderRoot {
+    Common common();
+  }
+
+  /** Exit codes: all good; an internal error (a bug); bad input; some runs of the study failed. */
+  static final int OK = 0;
+  static final int INTERNAL_ERROR = 1;
+  static final int BAD_INPUT = 2;
+  static final int RUNS_FAILED = 3;
 
   @Override
   public void run() {
@@ -88,8 +132,13 @@ public final class Main implements Runnable {
 
   @Command(name = "generate", mixinStandardHelpOptions = true,
       description = "Generate the study's dataset as Parquet (reused when already complete).")
-  static final class Generate implements Callable<Integer> {
+  static final class Generate implements Callable<Integer>, UnderRoot {
     @Mixin Common common;
+
+    @Override
+    public Common common() {
+      return common;
+    }
 
     @Parameters(paramLabel = "STUDY.yaml", description = "Study config, e.g. conf/studies/anchor-quickstart.yaml")
     Path config;
@@ -97,16 +146,25 @@ public final class Main implements Runnable {
     @Override
     public Integer call() throws Exception {
       StudyConfig c = StudyConfigParser.parse(config);
+      common.requireWritableRoot();
       try (SparkSession spark = common.session("generate")) {
         new StudyRunner(spark, common.resolvedRoot(), common.catalogMode(), System.out).generate(c);
+      } finally {
+        common.removeScratch();
       }
       return 0;
     }
   }
 
   /** What train and study share: the config, the common options and --retry-failed. */
-  abstract static class TrainingCommand implements Callable<Integer> {
+  abstract static class TrainingCommand implements Callable<Integer>, UnderRoot {
     @Mixin Common common;
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Common common() {
+      return common;
+    }
 
     @Parameters(paramLabel = "STUDY.yaml", description = "Study config, e.g. conf/studies/anchor-quickstart.yaml")
     Path config;
@@ -122,15 +180,27 @@ public final class Main implements Runnable {
     /** Whether to generate the dataset when it is missing (study) or require it (train). */
     abstract boolean generate();
 
-    /** Validates the config before any work, then trains and writes the tables. */
+    /** Validates the config before any work, then trains and writes the tables; 3 when runs failed. */
     @Override
     public Integer call() throws Exception {
       StudyConfig c = StudyConfigParser.parse(config);
+      common.requireWritableRoot();
+      StudyRunner.Result result;
       try (SparkSession spark = common.session(generate() ? "study" : "train")) {
-        new StudyRunner(spark, common.resolvedRoot(), common.catalogMode(), System.out)
+        result = new StudyRunner(spark, common.resolvedRoot(), common.catalogMode(), System.out)
             .train(c, generate(), retryFailed, reprobe);
+      } finally {
+        common.removeScratch();
       }
-      return 0;
+      long failed = result.outcomes().stream().filter(o -> !o.finished()).count();
+      if (failed > 0) {
+        spec.commandLine().getErr().printf("mechsweep: %d of %d runs failed (reasons: failure_reason in mechsweep.runs,"
+            + " e.g. bin/mechsweep sql --root %s \"select run_id, failure_reason from mechsweep.runs where status ="
+            + " 'failed'\"); --retry-failed trains them again%n", failed, result.outcomes().size(), common.resolvedRoot());
+        spec.commandLine().getErr().flush();
+        return RUNS_FAILED;
+      }
+      return OK;
     }
   }
 
@@ -163,17 +233,29 @@ public final class Main implements Runnable {
   @Command(name = "report", mixinStandardHelpOptions = true,
       description = "Regenerate a study's HTML report from its tables (the sections of its task):"
           + " <root>/reports/<study>/index.html.")
-  static final class Report implements Callable<Integer> {
+  static final class Report implements Callable<Integer>, UnderRoot {
     @Mixin Common common;
+
+    @Override
+    public Common common() {
+      return common;
+    }
 
     @Parameters(paramLabel = "STUDY", description = "The study's name (the `study:` field of its config).")
     String study;
 
     @Override
     public Integer call() throws Exception {
+      if (!study.matches(io.mechsweep.analysis.tables.Tables.STUDY_NAME)) {
+        throw new CommandLine.ParameterException(new CommandLine(this),
+            "STUDY: got '" + study + "'; allowed: a study name of 1-64 letters, digits, '-' or '_'");
+      }
+      common.requireExistingRoot();
       try (SparkSession spark = common.session("report")) {
         String page = new StudyRunner(spark, common.resolvedRoot(), common.catalogMode(), System.out).report(study);
         System.out.println("report: " + page);
+      } finally {
+        common.removeScratch();
       }
       return 0;
     }
@@ -185,8 +267,13 @@ public final class Main implements Runnable {
           + " varassign_phases) and print the result.",
       footer = {"", "Examples: bin/mechsweep sql \"select * from mechsweep.phase_diagram\"",
           "          bin/mechsweep sql --file analysis/sql/accuracy_vs_step.sql"})
-  static final class Sql implements Callable<Integer> {
+  static final class Sql implements Callable<Integer>, UnderRoot {
     @Mixin Common common;
+
+    @Override
+    public Common common() {
+      return common;
+    }
 
     @Parameters(paramLabel = "QUERY", arity = "0..1", description = "Spark SQL, e.g. select * from mechsweep.runs")
     String query;
@@ -204,11 +291,14 @@ public final class Main implements Runnable {
         throw new CommandLine.ParameterException(new CommandLine(this), "give either a QUERY or --file FILE.sql");
       }
       List<String> statements = query != null ? List.of(query) : SqlFiles.statements(java.nio.file.Files.readString(file));
+      common.requireExistingRoot();
       try (SparkSession spark = common.session("sql")) {
         for (String statement : statements) {
           Dataset<Row> result = spark.sql(statement);
           result.show(limit, false);
         }
+      } finally {
+        common.removeScratch();
       }
       return 0;
     }
@@ -218,21 +308,70 @@ public final class Main implements Runnable {
     System.exit(execute(System.out, System.err, args));
   }
 
-  /** Runs a command; bad configs, unreadable inputs and bad SQL exit with 2 and a short error. */
+  /**
+   * Runs a command and returns its exit code: {@link #OK}; {@link #BAD_INPUT} for a bad config,
+   * option, root, input file or SQL, with one line on stderr saying what and what to do;
+   * {@link #RUNS_FAILED} when a study finished but some of its runs failed; {@link #INTERNAL_ERROR}
+   * for anything else, with one line on stderr and the full trace in a log file under the root.
+   */
   static int execute(java.io.PrintStream out, java.io.PrintStream err, String... args) {
     System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
     CommandLine cli = new CommandLine(new Main());
     cli.setOut(new java.io.PrintWriter(out, true));
     cli.setErr(new java.io.PrintWriter(err, true));
+    cli.setParameterExceptionHandler(
+        (e, arguments) -> {
+          String command = e.getCommandLine().getCommandName();
+          cli.getErr().println(cmdError(cli, firstLine(e.getMessage())
+              + " (see mechsweep " + (command.equals("mechsweep") ? "" : command + " ") + "--help)"));
+          return BAD_INPUT;
+        });
     cli.setExecutionExceptionHandler(
         (e, cmd, parsed) -> {
-          if (e instanceof ConfigException || e instanceof java.io.IOException
-              || e instanceof org.apache.spark.sql.AnalysisException) {
-            cmd.getErr().println(cmd.getColorScheme().errorText(e.getMessage()));
-            return 2;
+          if (isBadInput(e)) {
+            cmd.getErr().println(cmdError(cmd, firstLine(e.getMessage())));
+            return BAD_INPUT;
           }
-          throw e;
+          Path log = writeTrace(e, cmd.getCommand() instanceof UnderRoot r ? r.common().resolvedRoot() : null);
+          cmd.getErr().println(cmdError(cmd, "internal error: " + firstLine(e.toString()) + "; the full trace is in "
+              + log + " (please report it)"));
+          return INTERNAL_ERROR;
         });
     return cli.execute(args);
+  }
+
+  /** What a user can fix: a config, an option, a missing or unwritable path, SQL. */
+  private static boolean isBadInput(Exception e) {
+    return e instanceof ConfigException || e instanceof java.io.IOException
+        || e instanceof org.apache.spark.sql.AnalysisException;
+  }
+
+  private static String cmdError(CommandLine cmd, String message) {
+    return cmd.getColorScheme().errorText("mechsweep: " + message).toString();
+  }
+
+  private static String firstLine(String message) {
+    return message == null ? "" : message.strip().lines().findFirst().orElse("");
+  }
+
+  /**
+   * Writes the exception's full trace to {@code <root>/logs/error-<time>.log} (a local root that
+   * exists), else to the temporary directory; returns where it went.
+   */
+  static Path writeTrace(Throwable e, String root) {
+    String name = "mechsweep-error-" + java.time.LocalDateTime.now().toString().replace(':', '-') + ".log";
+    Path dir = root != null && !root.contains("://") && java.nio.file.Files.isDirectory(Path.of(root))
+        ? Path.of(root, "logs")
+        : Path.of(System.getProperty("java.io.tmpdir"));
+    Path log = dir.resolve(name);
+    try {
+      java.nio.file.Files.createDirectories(dir);
+      java.io.StringWriter trace = new java.io.StringWriter();
+      e.printStackTrace(new java.io.PrintWriter(trace));
+      java.nio.file.Files.writeString(log, trace.toString());
+      return log;
+    } catch (java.io.IOException | RuntimeException writeFailed) {
+      return Path.of("(not written: " + writeFailed.getMessage() + ")");
+    }
   }
 }

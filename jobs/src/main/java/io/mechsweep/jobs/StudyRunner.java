@@ -79,7 +79,12 @@ public final class StudyRunner {
     }
     ProbeStage.Result probed = ProbeStage.run(spark, plan, inputs.probes(), store, tables, out);
     Views views = views(tables);
-    String report = report(views, files, config.study(), config.task().kind());
+    String report;
+    if (outcomes.stream().anyMatch(o -> !o.evals().isEmpty())) {
+      report = report(views, files, config.study(), config.task().kind());
+    } else {
+      report = "none: no run of the study was evaluated (every run failed before its first evaluation)";
+    }
     String summary = config.task().summary(config.study(), runs, views);
     out.println();
     out.print(summary);
@@ -120,6 +125,7 @@ public final class StudyRunner {
   }
 
   private String report(Views views, HadoopFiles files, String study, TaskKind kind) throws IOException {
+    out.printf("report: writing %s/reports/%s/ (queries over the views, then the pictures) ...%n", root, study);
     long start = System.nanoTime();
     String page = new StudyReport(views, files, root, study, kind.report()).write().toString();
     out.printf("report: written in %.1f s%n", (System.nanoTime() - start) / 1e9);

@@ -57,4 +57,84 @@ class MainTest {
     assertThat(help.out()).contains("--task").contains("varassign").contains("training/python/reference.py")
         .doesNotContain("anchor_reference");
   }
+
+  /** One line on stderr, starting "mechsweep: ", and no stack trace. */
+  private static void assertOneLineError(Run r) {
+    assertThat(r.err().strip().lines()).as(r.err()).hasSize(1);
+    assertThat(r.err()).startsWith("mechsweep: ").doesNotContain("\tat ").doesNotContain("Exception");
+  }
+
+  @Test
+  void badInputExitsWithTwoAndOneLineSayingWhatToDo() throws Exception {
+    Path config = tmp.resolve("twice.yaml");
+    Files.writeString(config, StudyConfigParserTest.TINY + "seeds: [7]\n");
+    Run duplicate = run("study", config.toString(), "--root", tmp.resolve("r1").toString());
+    assertThat(duplicate.code()).isEqualTo(2);
+    assertOneLineError(duplicate);
+    assertThat(duplicate.err()).contains("not valid YAML (line").contains("Duplicate field 'seeds'");
+
+    Path missing = tmp.resolve("no-such-root");
+    Run sql = run("sql", "--root", missing.toString(), "select 1");
+    assertThat(sql.code()).isEqualTo(2);
+    assertOneLineError(sql);
+    assertThat(sql.err()).contains("no mechsweep root at " + missing).contains("check --root");
+    Run report = run("report", "--root", missing.toString(), "anything");
+    assertThat(report.code()).isEqualTo(2);
+    assertThat(missing).as("reading commands never create a root").doesNotExist();
+
+    Run evil = run("report", "--root", tmp.toString(), "../evil");
+    assertThat(evil.code()).isEqualTo(2);
+    assertOneLineError(evil);
+    assertThat(evil.err()).contains("STUDY: got '../evil'; allowed: a study name");
+
+    Path empty = Files.createDirectories(tmp.resolve("empty-root"));
+    Run badSql = run("sql", "--root", empty.toString(), "--catalog", "none", "select * from no_such_table");
+    assertThat(badSql.code()).isEqualTo(2);
+    assertOneLineError(badSql);
+    assertThat(badSql.err()).contains("no_such_table");
+  }
+
+  /** A study whose runs failed still writes its tables and report, then exits with 3 and says how to see why. */
+  @Test
+  void aStudyWithFailedRunsExitsWithThree() throws Exception {
+    Path config = tmp.resolve("orphan.yaml");
+    Files.writeString(config, LegoStudyTest.TINY.replace("tied_layers: [false, true]", "init_from: [nosuchrun]")
+        .replace("mimic: {steps: [0, 10], lr: 1.0e-2}", "mimic: {steps: 0}").replace("steps: 20", "steps: 2")
+        .replace("every_steps: 10", "every_steps: 2").replace("every_steps: 5", "every_steps: 1"));
+    Path root = tmp.resolve("failing");
+    Run r = run("study", config.toString(), "--root", root.toString(), "--catalog", "none");
+    assertThat(r.code()).isEqualTo(3);
+    assertOneLineError(r);
+    assertThat(r.err()).contains("1 of 1 runs failed").contains("--retry-failed");
+    try (var results = Files.list(root.resolve("results"))) {
+      Path result = results.filter(f -> f.toString().endsWith(".json")).findFirst().orElseThrow();
+      assertThat(Files.readString(result)).contains("cannot initialize from checkpoint nosuchrun");
+    }
+  }
+
+  /** Spark's and Hive's scratch space of a command lives under the root and is gone when it ends. */
+  @Test
+  void scratchSpaceStaysUnderTheRootAndIsRemovedAtExit() throws Exception {
+    Path root = Files.createDirectories(tmp.resolve("scratch-root"));
+    Path systemTmp = Path.of(System.getProperty("java.io.tmpdir"));
+    java.util.Set<Path> before;
+    try (var list = Files.list(systemTmp)) {
+      before = list.filter(p -> p.getFileName().toString().endsWith("_resources")).collect(java.util.stream.Collectors.toSet());
+    }
+    Run r = run("sql", "--root", root.toString(), "select 1");
+    assertThat(r.code()).as(r.err()).isZero();
+    try (var list = Files.list(systemTmp)) {
+      assertThat(list.filter(p -> p.getFileName().toString().endsWith("_resources"))).as("no Hive resources dir in "
+          + systemTmp).allMatch(before::contains);
+    }
+    try (var left = Files.walk(root.resolve("tmp"))) {
+      assertThat(left.filter(Files::isRegularFile)).isEmpty();
+    }
+    Path hiveScratch = root.resolve("tmp").resolve("hive");
+    if (Files.exists(hiveScratch)) { // Hive makes it once per JVM: in a test JVM an earlier session may have
+      try (var hive = Files.list(hiveScratch)) {
+        assertThat(hive).as("this session's resources directory was removed").isEmpty();
+      }
+    }
+  }
 }

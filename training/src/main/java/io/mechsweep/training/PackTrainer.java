@@ -50,6 +50,8 @@ public final class PackTrainer {
   private static final Logger LOG = LoggerFactory.getLogger(PackTrainer.class);
   /** Steps left out of ms/step: the first ones pay for allocation and JIT warm-up. */
   static final int UNTIMED_STEPS = 3;
+  /** A progress line at least this often, evaluation step or not. */
+  private static final long PROGRESS_EVERY_NANOS = 30_000_000_000L;
   /** Separates the mimicking stage's batch stream from training's (same member seed). */
   private static final long MIMIC_STREAM = 0x6D696D6963L;
 
@@ -107,6 +109,8 @@ public final class PackTrainer {
       AdamW adam;
       TrainConfig tc = pack.train();
       if (startStep > 0) {
+        LOG.info("pack {}: resuming its {} run(s) from their checkpoints at step {} of {}", pack.packId(),
+            pack.size(), startStep, tc.steps());
         Resumed resumed = resume(members, startStep, manager);
         params = resumed.params();
         adam = resumed.adam();
@@ -122,6 +126,8 @@ public final class PackTrainer {
         }
         evaluate(model, members, 0, manager);
       }
+      long trainStart = System.nanoTime();
+      long lastLine = trainStart;
       while (step < tc.steps() && members.stream().anyMatch(m -> m.failure == null)) {
         long t0 = System.nanoTime();
         trainStep(model, adam, members, step, manager);
@@ -130,9 +136,15 @@ public final class PackTrainer {
           timedSteps++;
         }
         step++;
-        if (tc.isEvalStep(step)) {
+        boolean evalStep = tc.isEvalStep(step);
+        if (evalStep) {
           evaluate(model, members, step, manager);
-          logProgress(members, step, timedSteps == 0 ? Double.NaN : stepNanos / 1e6 / timedSteps);
+        }
+        long now = System.nanoTime();
+        if (evalStep || now - lastLine >= PROGRESS_EVERY_NANOS) {
+          logProgress(members, step, startStep, timedSteps == 0 ? Double.NaN : stepNanos / 1e6 / timedSteps,
+              (now - trainStart) / 1e9);
+          lastLine = now;
         }
         if (store != null && tc.isCheckpointStep(step)) {
           checkpoint(params, adam, members, step, manager);
@@ -318,15 +330,33 @@ public final class PackTrainer {
     }
   }
 
-  private void logProgress(List<Member> members, int step, double msPerStep) {
+  /**
+   * One progress line: step, speed, elapsed time and the time left at this pace (evaluation and
+   * checkpoints included), and each member's last loss.
+   */
+  private void logProgress(List<Member> members, int step, int startStep, double msPerStep, double seconds) {
     StringBuilder line = new StringBuilder();
     for (Member m : members) {
       line.append(String.format(java.util.Locale.ROOT, " %s:%s", m.spec.runId(),
           m.failure != null ? "failed" : String.format(java.util.Locale.ROOT, "%.3f", m.lastLoss)));
     }
-    LOG.info(String.format(java.util.Locale.ROOT, "pack %s step %d/%d (%.0f ms/step) loss%s",
-        pack.packId(), step, pack.train().steps(), msPerStep, line));
+    double left = seconds / Math.max(1, step - startStep) * (pack.train().steps() - step);
+    LOG.info(String.format(java.util.Locale.ROOT, "pack %s step %d/%d (%.0f ms/step, %s elapsed, %s left) loss%s",
+        pack.packId(), step, pack.train().steps(), msPerStep, duration(seconds), duration(left), line));
   }
+
+  /** {@code 42s}, {@code 3m05s}, {@code 1h02m}. */
+  public static String duration(double seconds) {
+    long s = Math.round(seconds);
+    if (s < 60) {
+      return s + "s";
+    }
+    if (s < 3600) {
+      return String.format(java.util.Locale.ROOT, "%dm%02ds", s / 60, s % 60);
+    }
+    return String.format(java.util.Locale.ROOT, "%dh%02dm", s / 3600, (s % 3600) / 60);
+  }
+
 
   /** The latest step at which every member has a complete checkpoint (0 = none). */
   private int resumableStep() throws IOException {

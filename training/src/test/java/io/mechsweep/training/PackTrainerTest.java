@@ -165,4 +165,11 @@ class PackTrainerTest {
       files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     }
   }
+
+  @Test
+  void progressDurationsReadAsTime() {
+    assertThat(PackTrainer.duration(42.4)).isEqualTo("42s");
+    assertThat(PackTrainer.duration(185)).isEqualTo("3m05s");
+    assertThat(PackTrainer.duration(3725)).isEqualTo("1h02m");
+  }
 }

@@ -30,7 +30,9 @@ import java.util.TreeSet;
  * {@link Tasks}). The field reference lives in README.md ("Study config").
  */
 public final class StudyConfigParser {
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+  /** Refuses a key given twice in one mapping (YAML would otherwise keep the last silently). */
+  private static final ObjectMapper YAML =
+      new ObjectMapper(new YAMLFactory()).enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
   private static final Set<String> EVALUATION_KEYS = Set.of("every_steps", "max_rows_per_set");
   /** The value of {@code model.init_from} that means a random start. */
   public static final String NO_CHECKPOINT = "none";
@@ -49,7 +51,9 @@ public final class StudyConfigParser {
     try {
       root = YAML.readTree(yaml);
     } catch (JsonProcessingException e) {
-      throw new ConfigException(source, List.of("not valid YAML: " + e.getOriginalMessage()));
+      String where = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")";
+      throw new ConfigException(source, List.of("not valid YAML" + where + ": "
+          + e.getOriginalMessage().lines().findFirst().orElse("")));
     }
     if (root == null || !root.isObject()) {
       throw new ConfigException(source, List.of("(top level): expected a mapping with study, task, model, training, seeds"));

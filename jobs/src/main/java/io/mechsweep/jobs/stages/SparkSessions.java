@@ -31,6 +31,14 @@ public final class SparkSessions {
       conf.setIfMissing("spark.sql.shuffle.partitions", "4");
     }
     conf.setIfMissing("spark.sql.warehouse.dir", new org.apache.hadoop.fs.Path(root, "warehouse").toString());
+    File scratch = scratchDir(root);
+    if (local && scratch != null) {
+      // Spark's block manager and shuffle files, and the Hive session's resources directory, go
+      // under the root instead of /tmp: a kill leaves them there, and a normal stop removes them.
+      conf.setIfMissing("spark.local.dir", new File(scratch, "spark").getAbsolutePath());
+      conf.setIfMissing("spark.hadoop.hive.downloaded.resources.dir",
+          new File(scratch, "hive").getAbsolutePath() + File.separator + "${hive.session.id}_resources");
+    }
     extra.forEach(conf::set);
     SparkSession.Builder builder = SparkSession.builder().config(conf);
     if (catalog == Catalog.EMBEDDED) {
@@ -46,6 +54,41 @@ public final class SparkSessions {
       builder.enableHiveSupport();
     }
     return builder.getOrCreate();
+  }
+
+  /** {@code <root>/tmp} for a local root, else null (scratch space stays where Spark puts it). */
+  public static File scratchDir(String root) {
+    URI uri = URI.create(root.replace(" ", "%20"));
+    if (uri.getScheme() == null || "file".equals(uri.getScheme())) {
+      return Path.of(uri.getScheme() == null ? root : uri.getPath()).resolve("tmp").toFile();
+    }
+    return null;
+  }
+
+  /** The entries of the root's Hive scratch directory now (to tell this session's from others'). */
+  public static java.util.Set<String> hiveScratchEntries(String root) {
+    File scratch = scratchDir(root);
+    String[] names = scratch == null ? null : new File(scratch, "hive").list();
+    return names == null ? java.util.Set.of() : java.util.Set.of(names);
+  }
+
+  /**
+   * Removes what a stopped session left in the root's Hive scratch directory: the entries that
+   * were not there before it started (a command running beside it keeps its own). Spark removes
+   * its own local directories when it stops.
+   */
+  public static void removeScratchSince(String root, java.util.Set<String> before) {
+    File scratch = scratchDir(root);
+    File[] entries = scratch == null ? null : new File(scratch, "hive").listFiles();
+    for (File entry : entries == null ? new File[0] : entries) {
+      if (!before.contains(entry.getName())) {
+        try (var files = java.nio.file.Files.walk(entry.toPath())) {
+          files.sorted(java.util.Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+        } catch (java.io.IOException e) {
+          // best effort: what is left stays under the root's tmp/
+        }
+      }
+    }
   }
 
   /** {@code <root>/catalog} when the root is local; Derby cannot live on HDFS or S3. */

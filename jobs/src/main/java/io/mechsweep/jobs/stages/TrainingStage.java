@@ -63,10 +63,16 @@ public final class TrainingStage {
       Dataset<PackSpec> packSet = spark.createDataset(rdd.rdd(), Encoders.javaSerialization(PackSpec.class));
       int threads = cpuThreadsPerTask(spark, packs.size());
       out.printf("training: %d CPU thread(s) per pack when no GPU is assigned%n", threads);
-      List<RunOutcome> trained =
-          packSet
-              .mapPartitions(trainPacks(broadcast, store, configs, threads), Encoders.javaSerialization(RunOutcome.class))
-              .collectAsList();
+      PackProgress progress = new PackProgress(packs.size(), out);
+      spark.sparkContext().addSparkListener(progress);
+      List<RunOutcome> trained;
+      try {
+        trained = packSet
+            .mapPartitions(trainPacks(broadcast, store, configs, threads), Encoders.javaSerialization(RunOutcome.class))
+            .collectAsList();
+      } finally {
+        spark.sparkContext().removeSparkListener(progress);
+      }
       trained.forEach(o -> done.put(o.runId(), o));
     }
     List<RunOutcome> ordered = new ArrayList<>();
@@ -124,5 +130,34 @@ public final class TrainingStage {
       return Device.gpu(Integer.parseInt(gpu.addresses()[0]));
     }
     return Device.cpu();
+  }
+
+  /**
+   * The overall progress line: each time a pack's task ends, how many of the study's packs are
+   * done, the time since training started and, at that pace, the time left. Only the training
+   * job runs while it listens.
+   */
+  static final class PackProgress extends org.apache.spark.scheduler.SparkListener {
+    private final int packs;
+    private final PrintStream out;
+    private final long start = System.nanoTime();
+    private final java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
+
+    PackProgress(int packs, PrintStream out) {
+      this.packs = packs;
+      this.out = out;
+    }
+
+    @Override
+    public void onTaskEnd(org.apache.spark.scheduler.SparkListenerTaskEnd end) {
+      if (!"Success".equals(String.valueOf(end.reason()))) {
+        return; // a lost task is retried by Spark and counted when it succeeds
+      }
+      int n = done.incrementAndGet();
+      double seconds = (System.nanoTime() - start) / 1e9;
+      out.printf(java.util.Locale.ROOT, "training: %d of %d packs done (%s elapsed%s)%n", n, packs,
+          io.mechsweep.training.PackTrainer.duration(seconds),
+          n < packs ? ", about " + io.mechsweep.training.PackTrainer.duration(seconds / n * (packs - n)) + " left" : "");
+    }
   }
 }
