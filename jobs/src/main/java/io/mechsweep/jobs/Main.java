@@ -15,8 +15,10 @@ import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /** {@code mechsweep}: the command line and the spark-submit main class. */
 @Command(
@@ -152,14 +154,14 @@ public final class Main implements Runnable {
       } finally {
         common.removeScratch();
       }
-      return 0;
+      return OK;
     }
   }
 
   /** What train and study share: the config, the common options and --retry-failed. */
   abstract static class TrainingCommand implements Callable<Integer>, UnderRoot {
     @Mixin Common common;
-    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+    @Spec CommandSpec spec;
 
     @Override
     public Common common() {
@@ -257,7 +259,7 @@ public final class Main implements Runnable {
       } finally {
         common.removeScratch();
       }
-      return 0;
+      return OK;
     }
   }
 
@@ -300,7 +302,7 @@ public final class Main implements Runnable {
       } finally {
         common.removeScratch();
       }
-      return 0;
+      return OK;
     }
   }
 
