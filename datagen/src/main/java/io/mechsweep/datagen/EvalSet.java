@@ -21,6 +21,11 @@ public record EvalSet(
     boolean recordDeviation)
     implements Serializable {
 
+  /** A set scored as one group ({@code all}), no alternative answers, no deviation histogram. */
+  public static EvalSet ungrouped(String name, TokenTable table) {
+    return new EvalSet(name, table, new String[] {"all"}, new int[table.rows()], Map.of(), false);
+  }
+
   public EvalSet {
     if (groupOfRow.length != table.rows()) {
       throw new IllegalArgumentException("one group per row needed in eval set " + name);

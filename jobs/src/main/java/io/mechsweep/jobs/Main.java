@@ -102,10 +102,10 @@ public final class Main implements Runnable {
 
     /** For commands that write: a local root (or its first existing parent) must be writable. */
     void requireWritableRoot() throws java.io.IOException {
-      if (resolvedRoot().contains("://")) {
+      Path existing = SparkSessions.localPath(resolvedRoot());
+      if (existing == null) {
         return; // a remote file system says so itself on the first write
       }
-      Path existing = Path.of(resolvedRoot());
       while (existing != null && !java.nio.file.Files.exists(existing)) {
         existing = existing.getParent();
       }
@@ -362,8 +362,9 @@ public final class Main implements Runnable {
    */
   static Path writeTrace(Throwable e, String root) {
     String name = "mechsweep-error-" + java.time.LocalDateTime.now().toString().replace(':', '-') + ".log";
-    Path dir = root != null && !root.contains("://") && java.nio.file.Files.isDirectory(Path.of(root))
-        ? Path.of(root, "logs")
+    Path local = root == null ? null : SparkSessions.localPath(root);
+    Path dir = local != null && java.nio.file.Files.isDirectory(local)
+        ? local.resolve("logs")
         : Path.of(System.getProperty("java.io.tmpdir"));
     Path log = dir.resolve(name);
     try {

@@ -43,18 +43,27 @@ record PackBatch(int k, int b, TokenTable[] members) {
     return true;
   }
 
+  /** The members' tokens as one row-major {@code (K, B, T)} array, libtorch's int64. */
+  long[] tokens() {
+    int t = members[0].seqLen();
+    long[] tokens = new long[k * b * t];
+    for (int m = 0; m < k; m++) {
+      int[] mt = members[m].tokens();
+      for (int i = 0; i < b * t; i++) {
+        tokens[m * b * t + i] = mt[i];
+      }
+    }
+    return tokens;
+  }
+
   /** Per-member mean cross-entropy, {@code (K,)}, recorded for backward when recording is on. */
   NDArray loss(PackedTransformer model, NDManager manager) {
     int t = members[0].seqLen();
     int r = members[0].reads();
-    long[] tokens = new long[k * b * t];
+    long[] tokens = tokens();
     long[] targets = new long[k * b * r];
     for (int m = 0; m < k; m++) {
-      int[] mt = members[m].tokens();
       int[] my = members[m].targets();
-      for (int i = 0; i < b * t; i++) {
-        tokens[m * b * t + i] = mt[i];
-      }
       for (int i = 0; i < b * r; i++) {
         targets[m * b * r + i] = Math.max(0, my[i]); // padding reads are masked out below
       }

@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
-import ai.djl.ndarray.types.Shape;
 import io.mechsweep.datagen.EvalSet;
 import io.mechsweep.datagen.TaskData;
 import io.mechsweep.datagen.TokenTable;
@@ -22,7 +21,6 @@ import io.mechsweep.training.mimic.MimicLoss;
 import io.mechsweep.training.mimic.MimicStage;
 import io.mechsweep.training.model.GammaInitializer;
 import io.mechsweep.training.model.PackedTransformer;
-import io.mechsweep.training.model.ParameterLayout;
 import io.mechsweep.training.model.ParameterSet;
 import io.mechsweep.training.optim.AdamW;
 import io.mechsweep.training.optim.GradientClipping;
@@ -258,20 +256,16 @@ public final class PackTrainer {
       streams.add(data.train().variant(m.spec.dataVariant()).stream(m.spec.seed() ^ MIMIC_STREAM, tc.batchSize()));
     }
     int k = pack.size();
-    int b = tc.batchSize();
-    int t = data.seqLen();
     for (int step = 0; step < stage.steps(); step++) {
-      long[] tokens = new long[k * b * t];
+      List<TokenTable> batches = new ArrayList<>(k);
       float[] lr = new float[k];
       for (int m = 0; m < k; m++) {
-        int[] batch = streams.get(m).batch(step).tokens();
-        for (int i = 0; i < b * t; i++) {
-          tokens[m * b * t + i] = batch[i];
-        }
+        batches.add(streams.get(m).batch(step));
         lr[m] = members.get(m).failure == null ? (float) stage.lr() : 0f;
       }
+      PackBatch batch = PackBatch.of(batches);
       update(model, adam, members, MetricRow.MIMIC, step, lr, new float[k],
-          () -> MimicLoss.of(model, tokens, k, b, t, manager));
+          () -> MimicLoss.of(model, batch.tokens(), k, batch.b(), data.seqLen(), manager));
     }
     for (Member m : members) {
       m.lastLoss = Double.NaN; // the next loss recorded is training's
@@ -285,10 +279,6 @@ public final class PackTrainer {
    * used fails with the reason; the others are unaffected.
    */
   private List<Map<String, float[]>> initialParameters(List<Member> members) {
-    Map<String, Shape> shapes = new LinkedHashMap<>();
-    for (ParameterLayout.Entry e : ParameterLayout.of(pack.model())) {
-      shapes.put(e.name(), new Shape(1, e.rows(), e.cols()));
-    }
     List<Map<String, float[]>> out = new ArrayList<>();
     for (Member m : members) {
       Map<String, float[]> drawn = GammaInitializer.member(pack.model(), m.spec.init(), m.spec.seed());
@@ -299,7 +289,7 @@ public final class PackTrainer {
             throw new IllegalArgumentException("initializing from checkpoint " + ref + " needs a run store");
           }
           int step = ref.step() == SourceCheckpoint.LATEST ? latestStep(ref.runId()) : ref.step();
-          drawn = EncoderInit.apply(drawn, shapes, store.loadParams(ref.runId(), step, host), ref);
+          drawn = EncoderInit.apply(pack.model(), drawn, store.loadParams(ref.runId(), step, host), ref);
         } catch (IOException | RuntimeException e) {
           m.failure = e.getMessage().startsWith("cannot initialize") ? e.getMessage()
               : "cannot initialize from checkpoint " + ref + ": " + e.getMessage();

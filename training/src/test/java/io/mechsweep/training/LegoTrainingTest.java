@@ -28,7 +28,6 @@ import io.mechsweep.training.model.NormPlacement;
 import io.mechsweep.training.model.ParameterLayout;
 import io.mechsweep.training.optim.LrSchedule;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -139,18 +138,18 @@ class LegoTrainingTest {
     Map<String, float[]> drawn = GammaInitializer.member(UNTIED, new InitScheme.Gamma(0.5), 9);
     try (NDManager m = NDManager.newBaseManager()) {
       NDList checkpoint = store.loadParams("source", 3, m);
-      Map<String, float[]> loaded = EncoderInit.apply(drawn, shapes(UNTIED), checkpoint, new SourceCheckpoint("source", 3));
+      Map<String, float[]> loaded = EncoderInit.apply(UNTIED, drawn, checkpoint, new SourceCheckpoint("source", 3));
       for (NDArray t : checkpoint) {
         float[] expected = EncoderInit.isEncoder(t.getName()) ? Tensors.floats(t) : drawn.get(t.getName());
         assertThat(loaded.get(t.getName())).as(t.getName()).containsExactly(expected);
       }
-      assertThatThrownBy(() -> EncoderInit.apply(GammaInitializer.member(TIED, new InitScheme.Gamma(0.5), 9),
-          shapes(TIED), checkpoint, new SourceCheckpoint("source", 3)))
+      assertThatThrownBy(() -> EncoderInit.apply(TIED, GammaInitializer.member(TIED, new InitScheme.Gamma(0.5), 9),
+          checkpoint, new SourceCheckpoint("source", 3)))
           .hasMessageContaining("cannot initialize from checkpoint source@3")
           .hasMessageContaining("blocks.1.attn.q (only in the checkpoint)");
       ModelConfig wider = encoder(false, 32);
-      assertThatThrownBy(() -> EncoderInit.apply(GammaInitializer.member(wider, new InitScheme.Gamma(0.5), 9),
-          shapes(wider), checkpoint, new SourceCheckpoint("source", 3)))
+      assertThatThrownBy(() -> EncoderInit.apply(wider, GammaInitializer.member(wider, new InitScheme.Gamma(0.5), 9),
+          checkpoint, new SourceCheckpoint("source", 3)))
           .hasMessageContaining("embed.tok (model 36×32, checkpoint 36×16)");
     }
 
@@ -162,11 +161,5 @@ class LegoTrainingTest {
     assertThat(outcomes.get(0).finished()).as(outcomes.get(0).reason()).isTrue();
     assertThat(outcomes.get(1).status()).isEqualTo(RunOutcome.FAILED);
     assertThat(outcomes.get(1).reason()).contains("nope");
-  }
-
-  private static Map<String, Shape> shapes(ModelConfig c) {
-    Map<String, Shape> out = new LinkedHashMap<>();
-    ParameterLayout.of(c).forEach(e -> out.put(e.name(), new Shape(1, e.rows(), e.cols())));
-    return out;
   }
 }

@@ -38,20 +38,15 @@ public final class LegoReport implements TaskReport {
     page.heading("Accuracy per chain position");
     page.paragraph("Final accuracy at each chain position (1 = the root; mean over seeds), one line per variant."
         + " View " + LegoSummary.POSITIONS + ".");
-    Map<String, Map<String, double[][]>> bySet = new TreeMap<>();
-    Map<String, Map<String, List<double[]>>> points = new TreeMap<>();
+    Map<String, Map<String, List<double[]>>> bySet = new TreeMap<>(); // eval set → variant → (position, accuracy)
     for (Row r : positions) {
-      points.computeIfAbsent(r.getString(1), k -> new TreeMap<>()).computeIfAbsent(r.getString(0), k -> new ArrayList<>())
+      bySet.computeIfAbsent(r.getString(1), k -> new TreeMap<>()).computeIfAbsent(r.getString(0), k -> new ArrayList<>())
           .add(new double[] {r.getInt(2), r.getDouble(3)});
     }
-    points.forEach((set, variants) -> {
-      Map<String, double[][]> series = new LinkedHashMap<>();
-      variants.forEach((variant, pts) -> series.put(variant, xy(pts)));
-      bySet.put(set, series);
-    });
-    for (Map.Entry<String, Map<String, double[][]>> e : bySet.entrySet()) {
+    for (Map.Entry<String, Map<String, List<double[]>>> e : bySet.entrySet()) {
       page.image("positions/" + e.getKey() + ".png",
-          Charts.lines("final accuracy per chain position on " + e.getKey(), "chain position", "accuracy", e.getValue()),
+          Charts.lines("final accuracy per chain position on " + e.getKey(), "chain position", "accuracy",
+              series(e.getValue())),
           "final accuracy per chain position on " + e.getKey());
     }
 
@@ -69,11 +64,11 @@ public final class LegoReport implements TaskReport {
         byPosition.computeIfAbsent(r.getString(1), k -> new ArrayList<>())
             .add(new double[] {r.getInt(2), ((Number) r.get(3)).doubleValue()});
       }
-      Map<String, double[][]> series = new LinkedHashMap<>();
-      byPosition.forEach((bucket, pts) -> series.put("position " + position(bucket), xy(pts)));
+      Map<String, List<double[]>> named = new LinkedHashMap<>();
+      byPosition.forEach((bucket, pts) -> named.put("position " + position(bucket), pts));
       page.image("curves/" + e.getKey().replaceAll("[^A-Za-z0-9]+", "_") + ".png",
           Charts.curves(e.getKey() + ": accuracy per chain position on test_shuffled (mean over seeds)", "accuracy",
-              series, Map.of()),
+              series(named), Map.of()),
           "accuracy per chain position over training, " + e.getKey());
     }
 
@@ -110,8 +105,12 @@ public final class LegoReport implements TaskReport {
     return Integer.parseInt(bucket.substring("read_".length()));
   }
 
-  private static double[][] xy(List<double[]> pts) {
-    return new double[][] {pts.stream().mapToDouble(p -> p[0]).toArray(), pts.stream().mapToDouble(p -> p[1]).toArray()};
+  /** Named (x, y) points as the {@code [xs, ys]} series Charts draws, in the map's order. */
+  private static Map<String, double[][]> series(Map<String, List<double[]>> points) {
+    Map<String, double[][]> out = new LinkedHashMap<>();
+    points.forEach((name, pts) -> out.put(name, new double[][] {
+        pts.stream().mapToDouble(p -> p[0]).toArray(), pts.stream().mapToDouble(p -> p[1]).toArray()}));
+    return out;
   }
 
   @Override

@@ -78,13 +78,4 @@ public record LegoChain(long row, String split, int[] names, int rootValue, int[
     }
     return at;
   }
-
-  /** The sequence as text, e.g. {@code [CLS] c = not q , q = val 1 , … [SEP]}. */
-  public String text(LegoOrder order) {
-    StringBuilder s = new StringBuilder();
-    for (int token : tokens(order)) {
-      s.append(s.isEmpty() ? "" : " ").append(LegoRules.name(token));
-    }
-    return s.toString();
-  }
 }

@@ -36,24 +36,4 @@ public final class LegoRules {
   public static int lhsPosition(int slot) {
     return 1 + CLAUSE_TOKENS * slot;
   }
-
-  /** A token as text: letters, {@code =}, {@code ,}, {@code val}, {@code not}, bits, specials. */
-  public static String name(int token) {
-    if (token >= 0 && token < LETTERS) {
-      return String.valueOf((char) ('a' + token));
-    }
-    return switch (token) {
-      case EQUALS -> "=";
-      case COMMA -> ",";
-      case VAL -> "val";
-      case NOT -> "not";
-      case ZERO -> "0";
-      case ONE -> "1";
-      case CLS -> "[CLS]";
-      case SEP -> "[SEP]";
-      case PAD -> "[PAD]";
-      case MASK -> "[MASK]";
-      default -> throw new IllegalArgumentException("no LEGO token " + token);
-    };
-  }
 }

@@ -29,8 +29,6 @@ import org.apache.spark.sql.types.StructType;
  */
 public final class VarAssignDataset implements RowSource {
   public static final String TASK = "varassign";
-  /** The single group of every evaluation set. */
-  public static final String GROUP_ALL = "all";
   /** Key of the partition's description in the metadata's spec map. */
   public static final String SPEC_PARTITION = "partition";
 
@@ -127,10 +125,7 @@ public final class VarAssignDataset implements RowSource {
       List<EvalSet> evals = new ArrayList<>();
       for (Map.Entry<String, List<VarAssignExample>> e : byPool.entrySet()) {
         List<VarAssignExample> kept = spread(e.getValue(), maxEvalRows);
-        evals.add(
-            new EvalSet(
-                e.getKey(), table(kept), new String[] {GROUP_ALL}, new int[kept.size()],
-                Map.of(), false));
+        evals.add(EvalSet.ungrouped(e.getKey(), table(kept)));
       }
       return new TaskData(
           TASK, datasetId, VarAssignRules.VOCAB_SIZE, VarAssignRules.CLASSES,

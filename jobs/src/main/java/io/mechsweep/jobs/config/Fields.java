@@ -150,10 +150,7 @@ public final class Fields {
 
   /** One of an enum's names, or a non-empty list of them (a grid axis). */
   public <E extends Enum<E>> List<E> choices(JsonNode parent, String path, Class<E> type, List<E> fallback) {
-    List<String> names = new ArrayList<>();
-    for (E e : type.getEnumConstants()) {
-      names.add(e.name().toLowerCase(Locale.ROOT));
-    }
+    List<String> names = names(type);
     return list(parent, path, fallback, "one of " + names + " or a list of them",
         item -> item.isTextual() && names.contains(item.asText().toLowerCase(Locale.ROOT)),
         item -> Enum.valueOf(type, item.asText().toUpperCase(Locale.ROOT)));
@@ -227,12 +224,17 @@ public final class Fields {
         return e;
       }
     }
+    problem(path, text, "one of " + names(type));
+    return fallback;
+  }
+
+  /** An enum's constants as written in configs: lower case. */
+  private static List<String> names(Class<? extends Enum<?>> type) {
     List<String> names = new ArrayList<>();
-    for (E e : type.getEnumConstants()) {
+    for (Enum<?> e : type.getEnumConstants()) {
       names.add(e.name().toLowerCase(Locale.ROOT));
     }
-    problem(path, text, "one of " + names);
-    return fallback;
+    return names;
   }
 
   private static JsonNode child(JsonNode parent, String path) {

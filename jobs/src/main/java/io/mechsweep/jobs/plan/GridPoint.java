@@ -57,12 +57,12 @@ public record GridPoint(
 
   /** What runs of one pack must share besides the model family: depth, tying, mimicking. */
   record PackKey(int depth, boolean tiedLayers, int mimicSteps) implements Comparable<PackKey> {
+    private static final java.util.Comparator<PackKey> ORDER = java.util.Comparator.comparingInt(PackKey::depth)
+        .thenComparing(PackKey::tiedLayers).thenComparingInt(PackKey::mimicSteps);
+
     @Override
     public int compareTo(PackKey o) {
-      return java.util.Comparator.comparingInt(PackKey::depth)
-          .thenComparing(PackKey::tiedLayers)
-          .thenComparingInt(PackKey::mimicSteps)
-          .compare(this, o);
+      return ORDER.compare(this, o);
     }
 
     /** {@code d<depth>}, then {@code -tied} and {@code -mimic<steps>} where they apply. */

@@ -58,9 +58,15 @@ public final class SparkSessions {
 
   /** {@code <root>/tmp} for a local root, else null (scratch space stays where Spark puts it). */
   public static File scratchDir(String root) {
+    Path local = localPath(root);
+    return local == null ? null : local.resolve("tmp").toFile();
+  }
+
+  /** The root as a local path, or null when it lives on another file system (hdfs://, s3a://). */
+  public static Path localPath(String root) {
     URI uri = URI.create(root.replace(" ", "%20"));
     if (uri.getScheme() == null || "file".equals(uri.getScheme())) {
-      return Path.of(uri.getScheme() == null ? root : uri.getPath()).resolve("tmp").toFile();
+      return Path.of(uri.getScheme() == null ? root : uri.getPath());
     }
     return null;
   }
@@ -93,11 +99,8 @@ public final class SparkSessions {
 
   /** {@code <root>/catalog} when the root is local; Derby cannot live on HDFS or S3. */
   public static File embeddedCatalogDir(String root) {
-    URI uri = URI.create(root.replace(" ", "%20"));
-    if (uri.getScheme() == null || "file".equals(uri.getScheme())) {
-      return Path.of(uri.getScheme() == null ? root : uri.getPath()).resolve("catalog").toFile();
-    }
-    return new File("mechsweep-catalog").getAbsoluteFile();
+    Path local = localPath(root);
+    return local == null ? new File("mechsweep-catalog").getAbsoluteFile() : local.resolve("catalog").toFile();
   }
 
   /** A root given without a scheme becomes an absolute local path. */

@@ -4,6 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import io.mechsweep.training.Tensors;
+import io.mechsweep.training.model.ModelConfig;
+import io.mechsweep.training.model.ParameterLayout;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,14 +26,19 @@ public final class EncoderInit {
   }
 
   /**
-   * {@code drawn} with every encoder parameter replaced by the checkpoint's.
+   * {@code drawn} (the model's parameters, by name) with every encoder parameter replaced by the
+   * checkpoint's.
    *
    * @param source the checkpoint's parameters, each {@code (1, rows, cols)}
    * @throws IllegalArgumentException naming every encoder parameter whose shape differs, that the
    *     checkpoint lacks, or that only the checkpoint has
    */
   public static Map<String, float[]> apply(
-      Map<String, float[]> drawn, Map<String, Shape> shapes, NDList source, SourceCheckpoint ref) {
+      ModelConfig model, Map<String, float[]> drawn, NDList source, SourceCheckpoint ref) {
+    Map<String, Shape> shapes = new LinkedHashMap<>();
+    for (ParameterLayout.Entry e : ParameterLayout.of(model)) {
+      shapes.put(e.name(), new Shape(1, e.rows(), e.cols()));
+    }
     Map<String, NDArray> byName = new LinkedHashMap<>();
     for (NDArray t : source) {
       byName.put(t.getName(), t);

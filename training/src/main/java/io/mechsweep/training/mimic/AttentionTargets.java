@@ -33,8 +33,12 @@ public final class AttentionTargets {
 
   /** Mean over the rows of KL(smoothed attention ‖ smoothed reference); both row-major {@code T × T}. */
   public static double divergence(float[] attention, float[] reference, int t) {
+    return divergenceFromSmoothed(attention, smoothed(reference, t), t);
+  }
+
+  /** {@link #divergence} against a reference already {@link #smoothed} (one reference, many heads). */
+  public static double divergenceFromSmoothed(float[] attention, float[] q, int t) {
     float[] p = smoothed(attention, t);
-    float[] q = smoothed(reference, t);
     double kl = 0;
     for (int i = 0; i < p.length; i++) {
       kl += p[i] * (Math.log(p[i]) - Math.log(q[i]));

@@ -1,6 +1,5 @@
 package io.mechsweep.analysis.probes.lego;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
@@ -46,11 +45,17 @@ public final class LegoProbes implements TaskProbes {
   public static final String KL_ASSOCIATION = "kl_association";
   public static final String ATTENTION_MAP = "attention_map";
 
-  /** Named sets of token sequences, each row {@code seqLen} long. */
-  private final Map<String, int[][]> sets;
+  /** Named sets of token sequences (each row {@code seqLen} long) with their reference maps. */
+  private final Map<String, ProbeSet> sets;
 
   public LegoProbes(Map<String, int[][]> sets) {
-    this.sets = Map.copyOf(sets);
+    Map<String, ProbeSet> withMaps = new java.util.TreeMap<>();
+    sets.forEach((name, seqs) -> {
+      if (seqs.length > 0) {
+        withMaps.put(name, ProbeSet.of(seqs));
+      }
+    });
+    this.sets = java.util.Collections.unmodifiableMap(withMaps);
   }
 
   /** Probe sets of the given chains in both clause orders. */
@@ -78,11 +83,9 @@ public final class LegoProbes implements TaskProbes {
     List<ProbeRow> rows = new ArrayList<>();
     NDManager manager = model.params().get(Names.TOKEN_EMBEDDING).getManager();
     Autograd.record(false);
-    for (String set : new TreeSet<>(sets.keySet())) {
-      int[][] seqs = sets.get(set);
-      if (seqs.length == 0) {
-        continue;
-      }
+    for (String set : sets.keySet()) {
+      ProbeSet probeSet = sets.get(set);
+      int[][] seqs = probeSet.seqs();
       int b = seqs.length;
       int t = seqs[0].length;
       long[] flat = new long[b * t];
@@ -97,7 +100,7 @@ public final class LegoProbes implements TaskProbes {
           float[] pattern = Tensors.floats(out.trace().get(Names.attnPattern(l))); // (1,B,H,T,T)
           int heads = model.config().heads();
           for (int h = 0; h < heads; h++) {
-            HeadScores s = scores(pattern, seqs, h, heads);
+            HeadScores s = scores(pattern, probeSet, h, heads);
             rows.add(new ProbeRow(runId, step, ASSOCIATION, null, l, h, set, ProbeRow.ALL, s.association()));
             rows.add(new ProbeRow(runId, step, LOCALITY, null, l, h, set, ProbeRow.ALL, s.locality()));
             rows.add(new ProbeRow(runId, step, KL_LOCAL, null, l, h, set, ProbeRow.ALL, s.klLocal()));
@@ -121,11 +124,26 @@ public final class LegoProbes implements TaskProbes {
   record HeadScores(double association, double locality, double klLocal, double klAssociation) {}
 
   /**
+   * A set's sequences with their reference maps, smoothed once: every layer and head of every
+   * checkpoint is compared with the same maps.
+   */
+  record ProbeSet(int[][] seqs, float[] band, float[][] association) implements java.io.Serializable {
+    static ProbeSet of(int[][] seqs) {
+      int t = seqs[0].length;
+      float[][] association = new float[seqs.length][];
+      for (int s = 0; s < seqs.length; s++) {
+        association[s] = AttentionTargets.smoothed(AttentionTargets.association(seqs[s]), t);
+      }
+      return new ProbeSet(seqs, AttentionTargets.smoothed(AttentionTargets.localBand(t), t), association);
+    }
+  }
+
+  /**
    * @param pattern {@code (1, B, H, T, T)} row-major
    */
-  static HeadScores scores(float[] pattern, int[][] seqs, int head, int heads) {
+  static HeadScores scores(float[] pattern, ProbeSet set, int head, int heads) {
+    int[][] seqs = set.seqs();
     int t = seqs[0].length;
-    float[] band = AttentionTargets.localBand(t);
     double association = 0;
     long associating = 0;
     double locality = 0;
@@ -134,8 +152,8 @@ public final class LegoProbes implements TaskProbes {
     for (int s = 0; s < seqs.length; s++) {
       int base = (s * heads + head) * t * t;
       float[] map = java.util.Arrays.copyOfRange(pattern, base, base + t * t);
-      klLocal += AttentionTargets.divergence(map, band, t);
-      klAssociation += AttentionTargets.divergence(map, AttentionTargets.association(seqs[s]), t);
+      klLocal += AttentionTargets.divergenceFromSmoothed(map, set.band(), t);
+      klAssociation += AttentionTargets.divergenceFromSmoothed(map, set.association()[s], t);
       for (int q = 0; q < t; q++) {
         double same = 0;
         double near = 0;

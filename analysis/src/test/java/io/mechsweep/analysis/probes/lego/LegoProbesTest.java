@@ -28,9 +28,9 @@ class LegoProbesTest {
   @Test
   void aLocalHeadAnAssociationHeadAndAUniformHeadScoreAsDefined() {
     int[][] seqs = {PAIRED, PAIRED};
-    LegoProbes.HeadScores local = LegoProbes.scores(pattern(), seqs, 0, 3);
-    LegoProbes.HeadScores association = LegoProbes.scores(pattern(), seqs, 1, 3);
-    LegoProbes.HeadScores uniform = LegoProbes.scores(pattern(), seqs, 2, 3);
+    LegoProbes.HeadScores local = LegoProbes.scores(pattern(), LegoProbes.ProbeSet.of(seqs), 0, 3);
+    LegoProbes.HeadScores association = LegoProbes.scores(pattern(), LegoProbes.ProbeSet.of(seqs), 1, 3);
+    LegoProbes.HeadScores uniform = LegoProbes.scores(pattern(), LegoProbes.ProbeSet.of(seqs), 2, 3);
 
     assertThat(local.locality()).isCloseTo(1.0, within(1e-6));
     assertThat(local.association()).isZero(); // the twin is 4 positions away, outside the band
@@ -52,6 +52,6 @@ class LegoProbesTest {
     float[] p = new float[4 * 4];
     java.util.Arrays.fill(p, 0.25f);
     // Only positions 1 and 2 can associate; each puts 0.25 on the other.
-    assertThat(LegoProbes.scores(p, new int[][] {once}, 0, 1).association()).isCloseTo(0.25, within(1e-6));
+    assertThat(LegoProbes.scores(p, LegoProbes.ProbeSet.of(new int[][] {once}), 0, 1).association()).isCloseTo(0.25, within(1e-6));
   }
 }
