@@ -85,7 +85,9 @@ public final class StudyConfigParser {
     StudyConfig.Training t = training(root, f);
 
     List<Long> seeds = f.integers(root, "seeds", null, 0, Long.MAX_VALUE);
-    distinct(f, "seeds", seeds);
+    if (seeds.size() != seeds.stream().distinct().count()) {
+      f.problem("seeds", seeds, "distinct integers (a repeated seed would train the same run twice)");
+    }
 
     Set<String> evaluationKeys = new HashSet<>(EVALUATION_KEYS);
     kind.ifPresent(k -> evaluationKeys.addAll(k.evaluationKeys()));
