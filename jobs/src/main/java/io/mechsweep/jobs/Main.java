@@ -9,8 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -67,7 +65,11 @@ public final class Main implements Runnable {
 
     SparkSessions.Catalog catalogMode() {
       try {
-        return SparkSessions.Catalog.valueOf(catalog.toUpperCase(java.util.Locale.ROOT));
+        SparkSessions.Catalog mode = SparkSessions.Catalog.valueOf(catalog.toUpperCase(java.util.Locale.ROOT));
+        if (mode == SparkSessions.Catalog.IN_MEMORY) {
+          throw new IllegalArgumentException("reading commands choose it themselves");
+        }
+        return mode;
       } catch (IllegalArgumentException e) {
         throw new CommandLine.ParameterException(
             new CommandLine(new Main()), "--catalog: got '" + catalog + "'; allowed: embedded, session, none");
@@ -100,19 +102,42 @@ public final class Main implements Runnable {
       }
     }
 
-    /** For commands that write: a local root (or its first existing parent) must be writable. */
+    /**
+     * For commands that write: a local root must be a directory this process can create files
+     * in. Tried for real (create the root, a file in it, delete the file): permission bits do not
+     * tell for a superuser or a read-only mount.
+     */
     void requireWritableRoot() throws java.io.IOException {
-      Path existing = SparkSessions.localPath(resolvedRoot());
-      if (existing == null) {
+      Path local = SparkSessions.localPath(resolvedRoot());
+      if (local == null) {
         return; // a remote file system says so itself on the first write
       }
-      while (existing != null && !java.nio.file.Files.exists(existing)) {
-        existing = existing.getParent();
+      try {
+        java.nio.file.Files.createDirectories(local);
+        java.nio.file.Files.delete(java.nio.file.Files.createTempFile(local, ".mechsweep-write-check-", ""));
+      } catch (java.io.IOException | UnsupportedOperationException e) {
+        throw new java.io.IOException("root " + resolvedRoot() + " is not writable (" + e.getClass().getSimpleName()
+            + ": " + e.getMessage() + "); choose another --root", e);
       }
-      if (existing != null && !java.nio.file.Files.isWritable(existing)) {
-        throw new java.io.IOException("root " + resolvedRoot() + " is not writable (" + existing
-            + " is read-only); choose another --root");
-      }
+    }
+
+    /** The root for a writing command, after checking it is writable: stops when another command writes it. */
+    RootLock lockForWriting(String command) throws java.io.IOException {
+      requireWritableRoot();
+      return RootLock.acquire(resolvedRoot(), command, System.out);
+    }
+
+    /**
+     * The Spark session of a reading command (sql, report). With the embedded catalog it reads
+     * the tables by path, registered afresh in the session's in-memory catalog under the same
+     * names: embedded Derby admits one JVM, so a reader must not need it while a study writes,
+     * and a copied or moved root is always read from where it is now.
+     */
+    SparkSession readingSession(String command) {
+      scratchBefore = SparkSessions.hiveScratchEntries(resolvedRoot());
+      SparkSessions.Catalog mode = catalogMode() == SparkSessions.Catalog.EMBEDDED
+          ? SparkSessions.Catalog.IN_MEMORY : catalogMode();
+      return SparkSessions.create("mechsweep " + command, resolvedRoot(), mode, conf);
     }
   }
 
@@ -148,8 +173,7 @@ public final class Main implements Runnable {
     @Override
     public Integer call() throws Exception {
       StudyConfig c = StudyConfigParser.parse(config);
-      common.requireWritableRoot();
-      try (SparkSession spark = common.session("generate")) {
+      try (RootLock lock = common.lockForWriting("generate"); SparkSession spark = common.session("generate")) {
         new StudyRunner(spark, common.resolvedRoot(), common.catalogMode(), System.out).generate(c);
       } finally {
         common.removeScratch();
@@ -186,9 +210,9 @@ public final class Main implements Runnable {
     @Override
     public Integer call() throws Exception {
       StudyConfig c = StudyConfigParser.parse(config);
-      common.requireWritableRoot();
       StudyRunner.Result result;
-      try (SparkSession spark = common.session(generate() ? "study" : "train")) {
+      String command = generate() ? "study" : "train";
+      try (RootLock lock = common.lockForWriting(command); SparkSession spark = common.session(command)) {
         result = new StudyRunner(spark, common.resolvedRoot(), common.catalogMode(), System.out)
             .train(c, generate(), retryFailed, reprobe);
       } finally {
@@ -253,7 +277,7 @@ public final class Main implements Runnable {
             "STUDY: got '" + study + "'; allowed: a study name of 1-64 letters, digits, '-' or '_'");
       }
       common.requireExistingRoot();
-      try (SparkSession spark = common.session("report")) {
+      try (SparkSession spark = common.readingSession("report")) {
         String page = new StudyRunner(spark, common.resolvedRoot(), common.catalogMode(), System.out).report(study);
         System.out.println("report: " + page);
       } finally {
@@ -294,16 +318,57 @@ public final class Main implements Runnable {
       }
       List<String> statements = query != null ? List.of(query) : SqlFiles.statements(java.nio.file.Files.readString(file));
       common.requireExistingRoot();
-      try (SparkSession spark = common.session("sql")) {
+      try (SparkSession spark = common.readingSession("sql")) {
+        if (common.catalogMode() == SparkSessions.Catalog.EMBEDDED) {
+          new StudyRunner(spark, common.resolvedRoot(), SparkSessions.Catalog.IN_MEMORY, System.out).registerTables();
+        }
         for (String statement : statements) {
-          Dataset<Row> result = spark.sql(statement);
-          result.show(limit, false);
+          showRetrying(spark, statement, limit);
         }
       } finally {
         common.removeScratch();
       }
       return OK;
     }
+  }
+
+  /**
+   * Prints a statement's result. A read that met files a concurrent study swapped out (a table
+   * partition replaced after Spark listed it) fails rather than mixing versions; it is read
+   * again with fresh listings, up to three times.
+   */
+  private static void showRetrying(SparkSession spark, String statement, int limit) throws Exception {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> result = spark.sql(statement);
+        // show() prints through Scala's Console, bound to the System.out of its first use: print
+        // to the current one (a caller may have redirected it).
+        scala.Console.withOut(System.out, (scala.Function0<Object>) () -> {
+          result.show(limit, false);
+          return null;
+        });
+        return;
+      } catch (Exception e) { // Spark's read errors are SparkExceptions, thrown undeclared
+        if (attempt >= 3 || !changedUnderneath(e)) {
+          throw e;
+        }
+        for (org.apache.spark.sql.catalog.Table t : spark.catalog().listTables(io.mechsweep.analysis.tables.Tables.DATABASE)
+            .collectAsList()) {
+          spark.catalog().refreshTable(io.mechsweep.analysis.tables.Tables.DATABASE + "." + t.name());
+        }
+      }
+    }
+  }
+
+  private static boolean changedUnderneath(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      String message = String.valueOf(t.getMessage());
+      if (t instanceof java.io.FileNotFoundException || message.contains("FILE_NOT_EXIST")
+          || message.contains("PATH_NOT_FOUND")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   public static void main(String[] args) {

@@ -10,6 +10,7 @@ import io.mechsweep.jobs.plan.StudyPlan;
 import io.mechsweep.jobs.stages.DatasetStage;
 import io.mechsweep.jobs.stages.ProbeStage;
 import io.mechsweep.jobs.stages.SparkSessions;
+import io.mechsweep.jobs.stages.StudySettings;
 import io.mechsweep.jobs.stages.TableStage;
 import io.mechsweep.jobs.stages.TrainingStage;
 import io.mechsweep.jobs.tasks.Task;
@@ -68,16 +69,16 @@ public final class StudyRunner {
         config.probes().rowsPerSet());
     HadoopFiles files = new HadoopFiles(spark.sparkContext().hadoopConfiguration());
     RunStore store = new RunStore(root, files);
+    StudySettings settings = StudySettings.of(config);
+    boolean probeAgain = settings.announceChanges(StudySettings.read(files, root, config.study()), out) || reprobe;
     long start = System.nanoTime();
     List<RunOutcome> outcomes = TrainingStage.run(spark, plan, inputs.data(), store, retryFailed, out);
     out.printf("training: done in %.1f s%n", (System.nanoTime() - start) / 1e9);
 
     TableStore tables = tableStore();
     List<Task.RunResult> runs = TableStage.write(tables, plan, metadata, datasetDir, outcomes);
-    if (reprobe) {
-      tables.dropPartition(Tables.PROBES, config.study());
-    }
-    ProbeStage.Result probed = ProbeStage.run(spark, plan, inputs.probes(), store, tables, out);
+    ProbeStage.Result probed = ProbeStage.run(spark, plan, inputs.probes(), store, tables, probeAgain, out);
+    settings.write(files, root, config.study());
     Views views = views(tables);
     String report;
     if (outcomes.stream().anyMatch(o -> !o.evals().isEmpty())) {
@@ -114,6 +115,11 @@ public final class StudyRunner {
         .orElseThrow(() -> new IOException("study '" + study + "' is of task '" + name
             + "', which this version does not know; known tasks: " + Tasks.names()));
     return report(views(tables), new HadoopFiles(spark.sparkContext().hadoopConfiguration()), study, kind);
+  }
+
+  /** Makes every table and view queryable by name in this session's catalog. */
+  public void registerTables() {
+    views(tableStore());
   }
 
   private TableStore tableStore() {

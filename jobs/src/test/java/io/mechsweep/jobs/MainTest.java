@@ -13,9 +13,11 @@ import org.junit.jupiter.api.io.TempDir;
 class MainTest {
   @TempDir Path tmp;
 
-  private record Run(int code, String out, String err) {}
+  /** A command's exit code and what it printed on stdout and stderr. */
+  record Run(int code, String out, String err) {}
 
-  private static Run run(String... args) {
+  /** Runs a command in this JVM as the command line would, capturing its two streams. */
+  static Run run(String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int code = Main.execute(new PrintStream(out, true, StandardCharsets.UTF_8),

@@ -159,15 +159,22 @@ class StudyEndToEndTest {
   void reRunningSkipsFinishedRunsAndDuplicatesNothing() throws Exception {
     probesBefore = spark.sql("select count(*) from mechsweep.probes").first().getLong(0);
     List<Row> before = spark.sql("select * from mechsweep.evals order by run_id, step, eval_set, metric, bucket").collectAsList();
+    long probeFiles;
+    try (var files = Files.list(root.resolve("tables/probes/study=tiny"))) {
+      probeFiles = files.count();
+    }
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     runStudy(out);
+    try (var files = Files.list(root.resolve("tables/probes/study=tiny"))) {
+      assertThat(files.count()).as("a no-op re-run writes no probe file").isEqualTo(probeFiles);
+    }
     assertThat(out.toString(StandardCharsets.UTF_8)).contains("training: 8 runs (8 already done) in 0 packs")
         .contains("reusing");
     assertThat(count("runs")).isEqualTo(8);
     assertThat(spark.sql("select * from mechsweep.evals order by run_id, step, eval_set, metric, bucket").collectAsList())
         .containsExactlyElementsOf(before);
     assertThat(out.toString(StandardCharsets.UTF_8))
-        .contains("probes: 0 checkpoints probed (" + checkpointsOnDisk() + " already in the table)");
+        .contains("probes: nothing new to probe (" + checkpointsOnDisk() + " checkpoints already in the table)");
     assertThat(spark.sql("select count(*) from mechsweep.probes").first().getLong(0)).isEqualTo(probesBefore);
   }
 
@@ -294,7 +301,7 @@ class StudyEndToEndTest {
     String datasetDir = DatasetStage.dir(root.toString(), CONFIG.task());
     return ProbeStage.run(spark, plan, AnchorProbes.of(io.mechsweep.datagen.anchor.AnchorDataset.readSplits(spark, datasetDir), 64),
         new RunStore(root.toString(), new HadoopFiles(spark.sparkContext().hadoopConfiguration())),
-        new TableStore(spark, root.toString(), true), new PrintStream(out, true, StandardCharsets.UTF_8));
+        new TableStore(spark, root.toString(), true), false, new PrintStream(out, true, StandardCharsets.UTF_8));
   }
 
   private static int checkpointsOnDisk() throws Exception {

@@ -348,22 +348,65 @@ public final class PackTrainer {
   }
 
 
-  /** The latest step at which every member has a complete checkpoint (0 = none). */
+  /**
+   * The latest step at which every member has a checkpoint that verifies (0 = start afresh). A
+   * member whose newest checkpoint is corrupt falls back to its previous valid one, and the pack
+   * resumes where all its members can: the others retrain the steps in between and come out with
+   * the same numbers (training is deterministic on one CPU type), so a corrupt file costs time,
+   * never a result.
+   */
   private int resumableStep() throws IOException {
     if (store == null) {
       return 0;
     }
-    Set<Integer> common = null;
+    Map<String, TreeSet<Integer>> valid = new LinkedHashMap<>();
     for (MemberSpec m : pack.members()) {
-      Set<Integer> steps = new TreeSet<>(store.completedSteps(m.runId()));
+      TreeSet<Integer> steps = new TreeSet<>(store.completedSteps(m.runId()));
       steps.removeIf(s -> s > pack.train().steps());
-      if (common == null) {
-        common = steps;
-      } else {
-        common.retainAll(steps);
+      valid.put(m.runId(), steps);
+    }
+    while (true) {
+      TreeSet<Integer> common = null;
+      for (TreeSet<Integer> steps : valid.values()) {
+        if (common == null) {
+          common = new TreeSet<>(steps);
+        } else {
+          common.retainAll(steps);
+        }
+      }
+      if (common == null || common.isEmpty()) {
+        valid.forEach((run, steps) -> {
+          if (steps.isEmpty() && valid.size() > 1) {
+            LOG.warn("pack {}: run {} has no valid checkpoint, so it restarts from step 0, and its pack-mates"
+                + " retrain with it (to the same numbers)", pack.packId(), run);
+          } else if (steps.isEmpty()) {
+            LOG.warn("pack {}: run {} has no valid checkpoint, so it restarts from step 0", pack.packId(), run);
+          }
+        });
+        return 0;
+      }
+      int step = common.last();
+      boolean allValid = true;
+      for (Map.Entry<String, TreeSet<Integer>> e : valid.entrySet()) {
+        try {
+          store.verify(e.getKey(), step);
+        } catch (IOException corrupt) {
+          LOG.warn("pack {}: run {}: {}; it falls back to its previous checkpoint", pack.packId(), e.getKey(),
+              corrupt.getMessage());
+          e.getValue().remove(step);
+          allValid = false;
+        }
+      }
+      if (allValid) {
+        valid.forEach((run, steps) -> {
+          if (steps.last() > step) {
+            LOG.info("pack {}: run {} retrains steps {} to {} beside a pack-mate that falls back (to the same"
+                + " numbers: training is deterministic)", pack.packId(), run, step, steps.last());
+          }
+        });
+        return step;
       }
     }
-    return common == null || common.isEmpty() ? 0 : ((TreeSet<Integer>) common).last();
   }
 
   /** Parameters and optimizer state of every member at {@code step}, stacked into a pack. */

@@ -136,24 +136,68 @@ class PackTrainerTest {
     }
   }
 
-  @Test
-  void aCorruptCheckpointIsRefusedNotResumedFrom() throws Exception {
-    RunStore s = store("corrupt");
-    train(Fixtures.pack(10, 5, A), s);
-    Path params = local(s.checkpointDir(A.runId(), 5)).resolve(RunStore.PARAMS);
+  private static void corrupt(RunStore s, MemberSpec m, int step) throws Exception {
+    Path params = local(s.checkpointDir(m.runId(), step)).resolve(RunStore.PARAMS);
     byte[] bytes = Files.readAllBytes(params);
     bytes[bytes.length / 2] ^= 0x5A;
     Files.write(params, bytes);
+  }
+
+  /** The run's state after a crash past {@code step}: later checkpoints and its result gone. */
+  private static void crashAfter(RunStore s, MemberSpec m, int step, int steps) throws Exception {
+    for (int later = step + 5; later <= steps; later += 5) {
+      deleteRecursively(local(s.checkpointDir(m.runId(), later)));
+    }
+    Files.delete(local(s.resultPath(m.runId())));
+  }
+
+  @Test
+  void aCorruptCheckpointIsRefusedNamingTheFile() throws Exception {
+    RunStore s = store("corrupt");
+    train(Fixtures.pack(10, 5, A), s);
+    corrupt(s, A, 5);
     try (NDManager m = NDManager.newBaseManager()) {
       assertThatThrownBy(() -> s.load(A.runId(), 5, m))
           .hasMessageContaining("is corrupt").hasMessageContaining("params.npz");
     }
-    // A resume attempt that meets it fails the run with that reason instead of training on garbage.
-    Files.delete(local(s.resultPath(A.runId())));
-    deleteRecursively(local(s.checkpointDir(A.runId(), 10)));
-    RunOutcome retried = train(Fixtures.pack(10, 5, A), s).get(0);
-    assertThat(retried.status()).isEqualTo(RunOutcome.FAILED);
-    assertThat(retried.reason()).contains("is corrupt");
+    assertThatThrownBy(() -> s.verify(A.runId(), 5)).hasMessageContaining("is corrupt").hasMessageContaining("params.npz");
+  }
+
+  /**
+   * A member whose newest checkpoint is corrupt resumes from its previous one; its pack-mate's
+   * result is bit-identical to an undisturbed run (and so is its own: training is deterministic).
+   */
+  @Test
+  void aMemberWithACorruptNewestCheckpointFallsBackAndItsPackMateIsUnaffected() throws Exception {
+    RunStore straight = store("undisturbed");
+    List<RunOutcome> undisturbed = train(Fixtures.pack(20, 5, A, B), straight);
+
+    RunStore s = store("fallback");
+    train(Fixtures.pack(20, 5, A, B), s);
+    crashAfter(s, A, 15, 20);
+    crashAfter(s, B, 15, 20);
+    corrupt(s, A, 15);
+    List<RunOutcome> resumed = train(Fixtures.pack(20, 5, A, B), s);
+
+    for (int i = 0; i < 2; i++) {
+      assertThat(resumed.get(i).status()).isEqualTo(RunOutcome.FINISHED);
+      assertThat(resumed.get(i).resumedFromStep()).as("the newest step where both verify").isEqualTo(10);
+      assertThat(resumed.get(i).metrics()).extracting(MetricRow::loss)
+          .containsExactlyElementsOf(undisturbed.get(i).metrics().stream().map(MetricRow::loss).toList());
+    }
+    assertSameParams(params(s, B.runId(), 20), params(straight, B.runId(), 20), 0f);
+    assertSameParams(params(s, A.runId(), 20), params(straight, A.runId(), 20), 0f);
+    s.verify(A.runId(), 15); // the corrupt checkpoint was rewritten by the retrained steps
+
+    // No valid checkpoint at all: the run restarts from step 0 and still finishes with the same numbers.
+    crashAfter(s, A, 5, 20);
+    crashAfter(s, B, 5, 20);
+    corrupt(s, A, 5);
+    List<RunOutcome> restarted = train(Fixtures.pack(20, 5, A, B), s);
+    assertThat(restarted.get(0).resumedFromStep()).isZero();
+    assertThat(restarted.get(0).metrics()).extracting(MetricRow::loss)
+        .containsExactlyElementsOf(undisturbed.get(0).metrics().stream().map(MetricRow::loss).toList());
+    assertSameParams(params(s, B.runId(), 20), params(straight, B.runId(), 20), 0f);
   }
 
   private static Path local(org.apache.hadoop.fs.Path p) {

@@ -31,6 +31,10 @@ public final class TableStore {
     return new Path(new Path(root, "tables"), table.name()).toString();
   }
 
+  public String root() {
+    return root;
+  }
+
   public boolean usesCatalog() {
     return useCatalog;
   }
@@ -42,34 +46,99 @@ public final class TableStore {
 
   /** Replaces the study's partition with {@code rows}. */
   public void write(Tables.Table table, String study, List<Row> rows) {
-    Dataset<Row> df = spark.createDataFrame(rows, table.schema()).coalesce(1);
-    df.write().mode(SaveMode.Overwrite).parquet(partition(table, study));
+    replace(table, study, frame(table, rows));
+  }
+
+  /** {@code rows} as a one-partition frame of the table's schema (one file per small write). */
+  public Dataset<Row> frame(Tables.Table table, List<Row> rows) {
+    return spark.createDataFrame(rows, table.schema()).coalesce(1);
+  }
+
+  /**
+   * The study's rows whose {@code key} none of {@code fresh}'s rows has: what a rewrite keeps of
+   * earlier grids' runs (or datasets) when a study's config changed.
+   */
+  public Dataset<Row> others(Tables.Table table, String study, Dataset<Row> fresh, String key) {
+    try { // a writer killed mid-swap must not make the study's earlier rows look absent
+      Path base = new Path(location(table));
+      recover(fs(base), base, new Path(partition(table, study)), study);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return readStudy(table, study).join(fresh.select(key).distinct(), scala.jdk.javaapi.CollectionConverters
+        .asScala(List.of(key)).toSeq(), "left_anti");
+  }
+
+  /**
+   * Replaces the study's partition with {@code rows} so that a reader sees it whole, before or
+   * after, never half: the rows are written to a hidden staging directory ({@code _staging/},
+   * which Spark and other Parquet readers skip), and only then swapped in by two renames. A
+   * reader listing in between the renames finds no partition for an instant, and one that
+   * listed the old files before the swap fails on a missing file; both are errors to retry,
+   * never a silent mix. {@code rows} may read the partition it replaces: the old files stay in
+   * place until the new ones are complete.
+   */
+  public void replace(Tables.Table table, String study, Dataset<Row> rows) {
+    Path base = new Path(location(table));
+    Path live = new Path(partition(table, study));
+    String version = study + "-" + java.util.UUID.randomUUID();
+    Path staging = new Path(new Path(base, STAGING), version);
+    Path retired = new Path(new Path(base, RETIRED), version);
+    try {
+      org.apache.hadoop.fs.FileSystem fs = fs(base);
+      recover(fs, base, live, study);
+      rows.write().mode(SaveMode.ErrorIfExists).parquet(staging.toString());
+      fs.mkdirs(retired.getParent());
+      boolean had = fs.exists(live);
+      if (had && !fs.rename(live, retired)) {
+        throw new java.io.IOException("could not move " + live + " aside to " + retired);
+      }
+      if (!fs.rename(staging, live)) {
+        if (had) {
+          fs.rename(retired, live);
+        }
+        throw new java.io.IOException("could not move the new rows " + staging + " to " + live);
+      }
+      if (had) {
+        fs.delete(retired, true);
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
     if (useCatalog) {
-      register(table);
+      ensureRegistered(table);
+      repair(table);
     }
   }
 
   /**
-   * Adds rows to the study's partition, written by the executors that computed them (probe
-   * rows of a large study are too many to gather on the driver). Spark commits the files of one
-   * append together, so a failed append leaves the partition as it was.
+   * Undoes what a writer killed mid-swap left: staging directories of the study are dropped, and
+   * when the live partition is missing while a retired one exists (killed between the two
+   * renames), the retired one goes back. One writer per root makes this safe.
    */
-  public void append(Tables.Table table, String study, Dataset<Row> rows) {
-    rows.write().mode(SaveMode.Append).parquet(partition(table, study));
-    if (useCatalog) {
-      register(table);
+  private static void recover(org.apache.hadoop.fs.FileSystem fs, Path base, Path live, String study)
+      throws java.io.IOException {
+    for (String dir : List.of(STAGING, RETIRED)) {
+      Path parent = new Path(base, dir);
+      if (!fs.exists(parent)) {
+        continue;
+      }
+      for (org.apache.hadoop.fs.FileStatus st : fs.listStatus(parent)) {
+        String name = st.getPath().getName();
+        if (!name.startsWith(study + "-") || name.length() != study.length() + 37) {
+          continue; // another study's (a UUID is 36 characters)
+        }
+        if (dir.equals(RETIRED) && !fs.exists(live)) {
+          fs.rename(st.getPath(), live);
+        } else {
+          fs.delete(st.getPath(), true);
+        }
+      }
     }
   }
 
-  /** Deletes the study's rows of a table (the next write or append registers it again). */
-  public void dropPartition(Tables.Table table, String study) {
-    Path path = new Path(partition(table, study));
-    try {
-      fs(path).delete(path, true);
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-  }
+  private static final String STAGING = "_staging";
+  private static final String RETIRED = "_retired";
 
   /** The study's rows of a table (without the {@code study} column); empty when it has none yet. */
   public Dataset<Row> readStudy(Tables.Table table, String study) {
@@ -111,11 +180,16 @@ public final class TableStore {
     if (!useCatalog) {
       return;
     }
+    String name = Tables.DATABASE + "." + table.name();
+    if (spark.catalog().tableExists(Tables.DATABASE, table.name()) && !registeredHere(name, table)) {
+      // The root was copied or moved: the catalog still names the old place. Re-register the
+      // table here (it is external: dropping it deletes no file), so it never shows another root's rows.
+      spark.sql("DROP TABLE " + name);
+    }
     if (!spark.catalog().tableExists(Tables.DATABASE, table.name())) {
       register(table);
       return;
     }
-    String name = Tables.DATABASE + "." + table.name();
     List<String> known = java.util.Arrays.asList(spark.table(name).schema().fieldNames());
     String added = java.util.Arrays.stream(table.schema().fields())
         .filter(f -> !known.contains(f.name()))
@@ -124,6 +198,21 @@ public final class TableStore {
     if (!added.isEmpty()) {
       spark.sql("ALTER TABLE " + name + " ADD COLUMNS (" + added + ")");
       spark.sql("REFRESH TABLE " + name);
+    }
+  }
+
+  /** Whether the catalog's location of the table is this root's. */
+  private boolean registeredHere(String name, Tables.Table table) {
+    List<Row> location = spark.sql("DESCRIBE TABLE EXTENDED " + name).where("col_name = 'Location'").collectAsList();
+    if (location.isEmpty()) {
+      return false;
+    }
+    try {
+      Path expected = new Path(location(table));
+      Path registered = new Path(location.get(0).getString(1));
+      return fs(expected).makeQualified(expected).equals(fs(registered).makeQualified(registered));
+    } catch (java.io.IOException | IllegalArgumentException e) {
+      return false;
     }
   }
 
@@ -147,6 +236,12 @@ public final class TableStore {
           "CREATE TABLE " + name + " (" + columns + ") USING parquet PARTITIONED BY ("
               + Tables.PARTITION + ") LOCATION '" + location(table).replace("'", "\\'") + "'");
     }
+    repair(table);
+  }
+
+  /** Picks up partitions written since the catalog last looked, and drops its cached file lists. */
+  private void repair(Tables.Table table) {
+    String name = Tables.DATABASE + "." + table.name();
     spark.sql("MSCK REPAIR TABLE " + name);
     spark.sql("REFRESH TABLE " + name);
   }

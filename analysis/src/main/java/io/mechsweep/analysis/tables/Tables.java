@@ -65,7 +65,8 @@ public final class Tables {
           .add("ms_per_step", DoubleType, false)
           .add("device", StringType, false)
           .add("pack_size", IntegerType, false)
-          .add("config_json", StringType, false));
+          .add("config_json", StringType, false)
+          .add("current_config", org.apache.spark.sql.types.DataTypes.BooleanType, true));
 
   public static final Table METRICS =
       new Table(

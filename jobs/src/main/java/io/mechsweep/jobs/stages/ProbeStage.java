@@ -33,10 +33,12 @@ import org.apache.spark.util.LongAccumulator;
 /**
  * Probes every checkpoint of a study's runs that the {@code probes} table does not hold yet:
  * the checkpoints are spread over Spark partitions, each task loads one model at a time, and
- * the executors append their rows to the study's partition of the table. Re-running probes only
- * new checkpoints, so it adds no duplicate rows. A checkpoint that cannot be read (corrupt,
- * truncated) or probed is reported with its reason and left unprobed, so the next run retries
- * it; the others are written.
+ * the executors write their rows, which replace the study's partition together with the rows
+ * it keeps (one atomic swap, see {@link TableStore#replace}). Re-running probes only new
+ * checkpoints, so it adds no duplicate rows, and writes nothing when nothing is new. A
+ * checkpoint that cannot be read (corrupt, truncated) or probed is reported with its reason and
+ * left unprobed, so the next run retries it, and its earlier rows stay; the others are written.
+ * Rows of runs the {@code runs} table does not hold (orphans of an older version) are dropped.
  */
 public final class ProbeStage {
   private ProbeStage() {}
@@ -44,13 +46,17 @@ public final class ProbeStage {
   /** @param msPerCheckpoint mean time a task spent on one checkpoint (load + all probes) */
   public record Result(int probed, int alreadyProbed, List<String> failures, long rows, double seconds, double msPerCheckpoint) {}
 
+  /** @param reprobe probe every checkpoint again (the probes or their settings changed) */
   public static Result run(
-      SparkSession spark, StudyPlan plan, TaskProbes probes, RunStore store, TableStore tables, PrintStream out)
-      throws IOException {
+      SparkSession spark, StudyPlan plan, TaskProbes probes, RunStore store, TableStore tables, boolean reprobe,
+      PrintStream out) throws IOException {
     String study = plan.config().study();
+    Dataset<Row> existing = tables.readStudy(Tables.PROBES, study);
     Set<String> done = new HashSet<>();
-    for (Row r : tables.readStudy(Tables.PROBES, study).select("run_id", "step").distinct().collectAsList()) {
-      done.add(r.getString(0) + "@" + r.getInt(1));
+    if (!reprobe) {
+      for (Row r : existing.select("run_id", "step").distinct().collectAsList()) {
+        done.add(r.getString(0) + "@" + r.getInt(1));
+      }
     }
     List<CheckpointRef> todo = new ArrayList<>();
     int already = 0;
@@ -63,6 +69,21 @@ public final class ProbeStage {
         }
       }
     }
+    Dataset<Row> kept = existing.join(tables.readStudy(Tables.RUNS, study).select("run_id"),
+        scala.jdk.javaapi.CollectionConverters.asScala(List.of("run_id")).toSeq(), "left_semi");
+    long orphans = existing.count() - kept.count();
+    if (orphans > 0) {
+      out.printf("probes: dropping %d rows of runs the runs table does not hold%n", orphans);
+    }
+    if (todo.isEmpty()) {
+      if (orphans > 0) {
+        tables.replace(Tables.PROBES, study, kept.coalesce(1));
+      } else {
+        tables.ensureRegistered(Tables.PROBES); // nothing to write: no empty file, only the catalog entry
+      }
+      out.printf("probes: nothing new to probe (%d checkpoints already in the table)%n", already);
+      return new Result(0, already, List.of(), 0, 0, 0);
+    }
     long start = System.nanoTime();
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     // Accumulators updated inside a write count a retried task twice: they feed the printed line
@@ -73,20 +94,33 @@ public final class ProbeStage {
     int partitions = Math.max(1, Math.min(todo.size(), spark.sparkContext().defaultParallelism()));
     int threads = TrainingStage.cpuThreadsPerTask(spark, partitions);
     Broadcast<TaskProbes> broadcast = jsc.broadcast(probes);
-    Dataset<Row> rows =
+    Dataset<Row> fresh =
         spark
             .createDataset(jsc.parallelize(todo, partitions).rdd(), Encoders.javaSerialization(CheckpointRef.class))
             .mapPartitions(probeCheckpoints(broadcast, store, threads, taskNanos, rowCount, failures),
-                Encoders.row(Tables.PROBES.schema()));
-    tables.append(Tables.PROBES, study, rows); // also registers the table when nothing was new
+                Encoders.row(Tables.PROBES.schema()))
+            .persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
+    try {
+      fresh.count(); // probes once: which checkpoints failed decides which earlier rows stay
+      Set<String> failedKeys = new HashSet<>();
+      failures.value().forEach(f -> failedKeys.add(f.substring(0, f.indexOf('\t'))));
+      List<String> replaced = todo.stream().map(r -> r.runId() + "@" + r.step())
+          .filter(k -> !failedKeys.contains(k)).toList();
+      Dataset<Row> keep = kept.where(org.apache.spark.sql.functions.not(
+          org.apache.spark.sql.functions.concat_ws("@", kept.col("run_id"), kept.col("step").cast("string"))
+              .isin(replaced.toArray())));
+      tables.replace(Tables.PROBES, study, keep.unionByName(fresh));
+    } finally {
+      fresh.unpersist();
+    }
     double seconds = (System.nanoTime() - start) / 1e9;
-    List<String> failed = List.copyOf(failures.value());
+    List<String> failed = failures.value().stream().map(f -> f.substring(f.indexOf('\t') + 1)).distinct().toList();
     int probed = todo.size() - failed.size();
     double ms = probed == 0 ? 0 : taskNanos.value() / 1e6 / todo.size();
     out.printf("probes: %d checkpoints probed (%d already in the table) in %.1f s, %.0f ms per checkpoint"
         + " in a task (%d task(s), %d thread(s) each); %d rows%n",
         probed, already, seconds, ms, partitions, threads, rowCount.value());
-    failed.forEach(f -> out.println("probes: skipped " + f));
+    failed.forEach(f -> out.println("probes: skipped " + f + (reprobe ? " (its earlier rows stay)" : "")));
     return new Result(probed, already, failed, rowCount.value(), seconds, ms);
   }
 
@@ -105,7 +139,7 @@ public final class ProbeStage {
           rowCount.add(rows.size());
           return rows;
         } catch (IOException | RuntimeException e) { // one bad checkpoint must not stop the others
-          failures.add("run " + ref.runId() + " step " + ref.step() + ": " + e);
+          failures.add(ref.runId() + "@" + ref.step() + "\trun " + ref.runId() + " step " + ref.step() + ": " + e);
           return Collections.<Row>emptyList();
         } finally {
           nanos.add(System.nanoTime() - t0);

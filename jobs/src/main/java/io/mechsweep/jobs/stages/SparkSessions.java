@@ -12,10 +12,15 @@ import org.apache.spark.sql.SparkSession;
  * {@code local[*]} with the embedded catalog (Hive metastore in Derby under the root).
  */
 public final class SparkSessions {
-  /** Where table names live: embedded Derby, the session's own catalog, or none (paths only). */
+  /**
+   * Where table names live: embedded Derby, the session's own catalog (Hive metastore), Spark's
+   * in-memory catalog filled from the root's table paths (what reading commands use instead of
+   * Derby), or none (temporary views over the paths).
+   */
   public enum Catalog {
     EMBEDDED,
     SESSION,
+    IN_MEMORY,
     NONE
   }
 
@@ -52,6 +57,8 @@ public final class SparkSessions {
               "jdbc:derby:;databaseName=" + new File(dir, "metastore_db").getAbsolutePath() + ";create=true");
     } else if (catalog == Catalog.SESSION) {
       builder.enableHiveSupport();
+    } else {
+      builder.config("spark.sql.catalogImplementation", "in-memory");
     }
     return builder.getOrCreate();
   }

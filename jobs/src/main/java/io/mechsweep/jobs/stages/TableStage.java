@@ -10,9 +10,16 @@ import io.mechsweep.jobs.tasks.Task;
 import io.mechsweep.training.eval.RunOutcome;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
 
-/** Builds a study's table rows from its run outcomes and writes its partition of each table. */
+/**
+ * Builds a study's table rows from its run outcomes and writes its partition of each table.
+ * Rows of runs (and datasets) an earlier config of the study made stay: a changed grid adds to
+ * the study's history instead of replacing it, and {@code runs.current_config} says which runs
+ * the current config selects.
+ */
 public final class TableStage {
   private TableStage() {}
 
@@ -32,11 +39,27 @@ public final class TableStage {
       evals.addAll(TableRows.evals(o));
       results.add(new Task.RunResult(spec, o));
     }
-    tables.write(Tables.DATASETS, study, TableRows.datasets(dataset, datasetDir));
-    tables.write(Tables.RUNS, study, runs);
-    tables.write(Tables.METRICS, study, metrics);
-    tables.write(Tables.EVALS, study, evals);
-    plan.config().task().tableRows(results).forEach((table, rows) -> tables.write(table, study, rows));
+    keepingHistory(tables, Tables.DATASETS, study, TableRows.datasets(dataset, rootRelative(tables, datasetDir)),
+        "dataset_id");
+    Dataset<Row> fresh = tables.frame(Tables.RUNS, runs);
+    tables.replace(Tables.RUNS, study, tables.others(Tables.RUNS, study, fresh, "run_id")
+        .withColumn("current_config", functions.lit(false)).unionByName(fresh).coalesce(1));
+    keepingHistory(tables, Tables.METRICS, study, metrics, "run_id");
+    keepingHistory(tables, Tables.EVALS, study, evals, "run_id");
+    plan.config().task().tableRows(results)
+        .forEach((table, rows) -> keepingHistory(tables, table, study, rows, "run_id"));
     return results;
+  }
+
+  /** Replaces the study's rows with {@code rows}, keeping those of other keys (earlier grids). */
+  private static void keepingHistory(TableStore tables, Tables.Table table, String study, List<Row> rows, String key) {
+    Dataset<Row> fresh = tables.frame(table, rows);
+    tables.replace(table, study, tables.others(table, study, fresh, key).unionByName(fresh).coalesce(1));
+  }
+
+  /** The dataset's directory relative to the root, so that a copied or moved root stays right. */
+  private static String rootRelative(TableStore tables, String dir) {
+    String root = tables.root().endsWith("/") ? tables.root() : tables.root() + "/";
+    return dir.startsWith(root) ? dir.substring(root.length()) : dir;
   }
 }

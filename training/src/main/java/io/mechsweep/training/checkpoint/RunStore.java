@@ -105,6 +105,23 @@ public final class RunStore implements Serializable {
     return new Loaded(meta, ParameterSet.decode(p, manager), ParameterSet.decode(o, manager));
   }
 
+  /**
+   * Checks a member checkpoint without decoding it: its metadata parses and both tensor files
+   * match their recorded SHA-256. The exception names the file and what is wrong.
+   */
+  public void verify(String runId, int step) throws IOException {
+    Path dir = checkpointDir(runId, step);
+    Checkpoint meta;
+    try {
+      meta = readMeta(runId, step);
+    } catch (IOException e) {
+      throw new IOException("checkpoint " + dir + " is corrupt: " + STATE + ": "
+          + String.valueOf(e.getMessage()).lines().findFirst().orElse(""), e);
+    }
+    verified(dir, PARAMS, meta);
+    verified(dir, OPTIMIZER, meta);
+  }
+
   /** Only the parameters of a member checkpoint (what probes need), verified. */
   public NDList loadParams(String runId, int step, NDManager manager) throws IOException {
     Checkpoint meta = readMeta(runId, step);
