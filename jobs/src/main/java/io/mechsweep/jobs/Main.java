@@ -88,9 +88,16 @@ public final class Main implements Runnable {
       return SparkSessions.create("mechsweep " + command, resolvedRoot(), catalogMode(), conf);
     }
 
-    /** Removes the scratch files the stopped session left under the root. */
+    /** Removes the scratch files the stopped session left under the root (and a reader's catalog directory). */
     void removeScratch() {
       SparkSessions.removeScratchSince(resolvedRoot(), scratchBefore);
+      if (readerWarehouse != null) {
+        try (var files = java.nio.file.Files.walk(readerWarehouse)) {
+          files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (java.io.IOException e) {
+          // best effort: an empty directory in the temporary directory
+        }
+      }
     }
 
     /** For commands that only read (sql, report): a root that does not exist is a typo, never created. */
@@ -133,12 +140,21 @@ public final class Main implements Runnable {
      * names: embedded Derby admits one JVM, so a reader must not need it while a study writes,
      * and a copied or moved root is always read from where it is now.
      */
-    SparkSession readingSession(String command) {
+    SparkSession readingSession(String command) throws java.io.IOException {
       scratchBefore = SparkSessions.hiveScratchEntries(resolvedRoot());
-      SparkSessions.Catalog mode = catalogMode() == SparkSessions.Catalog.EMBEDDED
-          ? SparkSessions.Catalog.IN_MEMORY : catalogMode();
-      return SparkSessions.create("mechsweep " + command, resolvedRoot(), mode, conf);
+      if (catalogMode() != SparkSessions.Catalog.EMBEDDED) {
+        return SparkSessions.create("mechsweep " + command, resolvedRoot(), catalogMode(), conf);
+      }
+      // Spark makes a directory for each database of its catalog, and its block manager's: outside
+      // the root, which a reader never writes (it may be read-only), removed when the command ends.
+      readerWarehouse = java.nio.file.Files.createTempDirectory("mechsweep-" + command + "-");
+      Map<String, String> settings = new LinkedHashMap<>(conf);
+      settings.putIfAbsent("spark.sql.warehouse.dir", readerWarehouse.resolve("catalog").toUri().toString());
+      settings.putIfAbsent("spark.local.dir", readerWarehouse.resolve("spark").toString());
+      return SparkSessions.create("mechsweep " + command, resolvedRoot(), SparkSessions.Catalog.IN_MEMORY, settings);
     }
+
+    private Path readerWarehouse;
   }
 
   /** A command whose output lives under a root: where its error log goes. */

@@ -123,7 +123,9 @@ public final class StudyRunner {
   }
 
   private TableStore tableStore() {
-    return new TableStore(spark, root, catalog != SparkSessions.Catalog.NONE);
+    return catalog == SparkSessions.Catalog.IN_MEMORY
+        ? TableStore.reading(spark, root)
+        : new TableStore(spark, root, catalog != SparkSessions.Catalog.NONE);
   }
 
   private Views views(TableStore tables) {

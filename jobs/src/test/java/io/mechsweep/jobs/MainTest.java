@@ -114,21 +114,36 @@ class MainTest {
     }
   }
 
-  /** Spark's and Hive's scratch space of a command lives under the root and is gone when it ends. */
+  /**
+   * A reading command writes nothing under the root, and its scratch space (outside it) is gone
+   * when it ends; a writing command's Spark and Hive scratch lives under the root and is removed
+   * at exit.
+   */
   @Test
-  void scratchSpaceStaysUnderTheRootAndIsRemovedAtExit() throws Exception {
+  void scratchSpaceIsRemovedAtExitAndAReaderWritesNothingUnderTheRoot() throws Exception {
     Path root = Files.createDirectories(tmp.resolve("scratch-root"));
     Path systemTmp = Path.of(System.getProperty("java.io.tmpdir"));
-    java.util.Set<Path> before;
-    try (var list = Files.list(systemTmp)) {
-      before = list.filter(p -> p.getFileName().toString().endsWith("_resources")).collect(java.util.stream.Collectors.toSet());
+    java.util.function.Supplier<java.util.Set<Path>> leftovers = () -> {
+      try (var list = Files.list(systemTmp)) {
+        return list.filter(p -> p.getFileName().toString().endsWith("_resources")
+            || p.getFileName().toString().startsWith("mechsweep-sql-")).collect(java.util.stream.Collectors.toSet());
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    };
+    java.util.Set<Path> before = leftovers.get();
+    Run sql = run("sql", "--root", root.toString(), "select count(*) from mechsweep.runs");
+    assertThat(sql.code()).as(sql.err()).isZero();
+    assertThat(leftovers.get()).as("no reader scratch or Hive resources left in " + systemTmp).isEqualTo(before);
+    try (var inRoot = Files.list(root)) {
+      assertThat(inRoot).as("a reader writes nothing under the root").isEmpty();
     }
-    Run r = run("sql", "--root", root.toString(), "select 1");
-    assertThat(r.code()).as(r.err()).isZero();
-    try (var list = Files.list(systemTmp)) {
-      assertThat(list.filter(p -> p.getFileName().toString().endsWith("_resources"))).as("no Hive resources dir in "
-          + systemTmp).allMatch(before::contains);
-    }
+
+    Path config = tmp.resolve("tiny.yaml");
+    Files.writeString(config, StudyConfigParserTest.TINY);
+    Run generate = run("generate", config.toString(), "--root", root.toString());
+    assertThat(generate.code()).as(generate.err()).isZero();
+    assertThat(leftovers.get()).isEqualTo(before);
     try (var left = Files.walk(root.resolve("tmp"))) {
       assertThat(left.filter(Files::isRegularFile)).isEmpty();
     }
@@ -138,5 +153,6 @@ class MainTest {
         assertThat(hive).as("this session's resources directory was removed").isEmpty();
       }
     }
+    assertThat(root.resolve(RootLock.FILE)).as("the writer's lock is released").doesNotExist();
   }
 }

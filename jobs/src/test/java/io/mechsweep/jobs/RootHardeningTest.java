@@ -55,11 +55,11 @@ class RootHardeningTest {
     return r.out().lines().filter(l -> l.contains("runs=")).findFirst().orElseThrow().replace("|", "").strip();
   }
 
-  /** Every file under a directory with its size and modification time. */
+  /** Every file and directory under a directory, with its size and modification time. */
   private static Map<String, String> listing(Path dir) throws Exception {
     Map<String, String> out = new TreeMap<>();
     try (var files = Files.walk(dir)) {
-      for (Path f : files.filter(Files::isRegularFile).toList()) {
+      for (Path f : files.toList()) {
         out.put(dir.relativize(f).toString(), Files.size(f) + "@" + Files.getLastModifiedTime(f));
       }
     }
@@ -114,7 +114,9 @@ class RootHardeningTest {
     // Move the copy: queries answer the same, and a re-run there works and adds no file.
     Path moved = tmp.resolve("moved");
     Files.move(copy, moved);
+    Map<String, String> beforeQuery = listing(moved);
     assertThat(counts(moved)).startsWith("runs=4 current=2 metrics_runs=4 probe_runs=4");
+    assertThat(listing(moved)).as("a query writes nothing under the root").isEqualTo(beforeQuery);
     long probeFiles = parquetFiles(moved.resolve("tables/probes"));
     MainTest.Run again = cli("study", changed.toString(), "--root", moved.toString());
     assertThat(again.code()).as(again.err()).isZero();

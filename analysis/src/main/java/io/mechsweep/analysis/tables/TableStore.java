@@ -20,11 +20,26 @@ public final class TableStore {
   private final SparkSession spark;
   private final String root;
   private final boolean useCatalog;
+  private final boolean readOnly;
 
   public TableStore(SparkSession spark, String root, boolean useCatalog) {
+    this(spark, root, useCatalog, false);
+  }
+
+  private TableStore(SparkSession spark, String root, boolean useCatalog, boolean readOnly) {
     this.spark = spark;
     this.root = root;
     this.useCatalog = useCatalog;
+    this.readOnly = readOnly;
+  }
+
+  /**
+   * A store for a reading command, over a fresh catalog of its own session (Spark's in-memory
+   * one): it registers the root's tables by path and writes nothing under the root, so it works
+   * on a read-only root and beside a study that is writing.
+   */
+  public static TableStore reading(SparkSession spark, String root) {
+    return new TableStore(spark, root, true, true);
   }
 
   public String location(Tables.Table table) {
@@ -181,7 +196,7 @@ public final class TableStore {
       return;
     }
     String name = Tables.DATABASE + "." + table.name();
-    if (spark.catalog().tableExists(Tables.DATABASE, table.name()) && !registeredHere(name, table)) {
+    if (!readOnly && spark.catalog().tableExists(Tables.DATABASE, table.name()) && !registeredHere(name, table)) {
       // The root was copied or moved: the catalog still names the old place. Re-register the
       // table here (it is external: dropping it deletes no file), so it never shows another root's rows.
       spark.sql("DROP TABLE " + name);
@@ -219,6 +234,14 @@ public final class TableStore {
   private void register(Tables.Table table) {
     spark.sql("CREATE DATABASE IF NOT EXISTS " + Tables.DATABASE);
     String name = Tables.DATABASE + "." + table.name();
+    if (!spark.catalog().tableExists(Tables.DATABASE, table.name()) && readOnly && !exists(location(table))) {
+      // A reader creates no directory: a table no study wrote yet is an empty view of its columns.
+      String columns = java.util.Arrays.stream(withPartition(table.schema()).fields())
+          .map(f -> "CAST(NULL AS " + f.dataType().sql() + ") AS `" + f.name() + "`")
+          .collect(Collectors.joining(", "));
+      spark.sql("CREATE VIEW " + name + " AS SELECT " + columns + " WHERE false");
+      return;
+    }
     if (!spark.catalog().tableExists(Tables.DATABASE, table.name())) {
       try { // a table no study wrote yet (another task's) needs its directory, or Spark logs a stack trace
         Path location = new Path(location(table));
@@ -244,6 +267,15 @@ public final class TableStore {
     String name = Tables.DATABASE + "." + table.name();
     spark.sql("MSCK REPAIR TABLE " + name);
     spark.sql("REFRESH TABLE " + name);
+  }
+
+  private boolean exists(String path) {
+    try {
+      Path p = new Path(path);
+      return fs(p).exists(p);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   private static StructType withPartition(StructType schema) {
