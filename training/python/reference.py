@@ -18,9 +18,11 @@ One model for one pack member, with every variant a ModelConfig chooses
   frozen              parameters with requires_grad=False, outside the optimizer and the
                       gradient-clipping norm
   tied_layers         ALBERT-style tying: every layer uses block 0's parameters
+  residual            whether attention and MLP outputs add to the stream (False: they replace it)
 Weights are stored as (d_in, d_out); attention and MLP have no biases. Each row of a batch is
 read at one or more positions; the loss is the mean cross-entropy over the reads whose target is
->= 0 and whose loss mask is 1.
+>= 0 and whose loss mask is 1. A key mask per token (1 = may be attended to) hides padding and
+masked-LM targets from attention; the initial weights (fixed ones included) come from init.npz.
 """
 import argparse
 import json
@@ -91,8 +93,10 @@ def block(c, l):
     return f"blocks.{0 if c.get('tied_layers') else l}."
 
 
-def attention(p, c, l, q_in, kv_in):
-    """q_in (B,Tq,d) are the last Tq positions of kv_in (B,T,d) -> (B,Tq,d) after W_O."""
+def attention(p, c, l, q_in, kv_in, key_mask=None):
+    """q_in (B,Tq,d) are the last Tq positions of kv_in (B,T,d) -> (B,Tq,d) after W_O.
+
+    key_mask (B,T): 1 where a key may be attended to, 0 where not (padding, masked-LM targets)."""
     b, tq, t, h, dk = q_in.shape[0], q_in.shape[1], kv_in.shape[1], c["heads"], c["d_k"]
     pre = block(c, l) + "attn."
     q = (q_in @ p[pre + "q"]).view(b, tq, h, dk).transpose(1, 2)  # (B,H,Tq,dk)
@@ -102,11 +106,13 @@ def attention(p, c, l, q_in, kv_in):
     if c["causal"]:
         future = torch.arange(t).view(1, t) > torch.arange(t - tq, t).view(tq, 1)  # key after query
         scores = scores + torch.zeros(tq, t).masked_fill(future, MASKED)
+    if key_mask is not None:
+        scores = scores + ((1 - key_mask) * MASKED).view(b, 1, 1, t)
     mixed = (scores.softmax(-1) @ v).transpose(1, 2).reshape(b, tq, h * dk)  # (B,Tq,H·dk)
     return mixed @ p[pre + "o"]
 
 
-def forward(p, c, tokens, last_only=False):
+def forward(p, c, tokens, last_only=False, key_mask=None):
     """tokens (B,T) int64 -> the final residual stream (B,T,d).
 
     With last_only the last block computes its queries, residual and MLP at the last position
@@ -120,11 +126,13 @@ def forward(p, c, tokens, last_only=False):
         q_in, residual = attn_in, x
         if last_only and l == c["depth"] - 1:
             q_in, residual = attn_in[:, -1:], x[:, -1:]
-        x = residual + attention(p, c, l, q_in, attn_in)
+        attn_out = attention(p, c, l, q_in, attn_in, key_mask)
+        x = residual + attn_out if c.get("residual", True) else attn_out
         x = layer_norm(x, p, b + "ln_attn") if post_ln else x
         if l not in c["layers_without_mlp"]:
             mlp_in = layer_norm(x, p, b + "ln_mlp") if pre_ln else x
-            x = x + torch.relu(mlp_in @ p[b + "mlp.w1"]) @ p[b + "mlp.w2"]
+            mlp_out = torch.relu(mlp_in @ p[b + "mlp.w1"]) @ p[b + "mlp.w2"]
+            x = x + mlp_out if c.get("residual", True) else mlp_out
             x = layer_norm(x, p, b + "ln_mlp") if post_ln else x
     return layer_norm(x, p, "ln_final") if pre_ln else x
 
@@ -135,9 +143,9 @@ def unembed(p, c, x):
     return logits + p["unembed.b"][0] if c["output_bias"] else logits
 
 
-def logits_at(p, c, tokens, positions):
+def logits_at(p, c, tokens, positions, key_mask=None):
     """tokens (B,T), positions (B,R) -> logits (B,R,C) at the read positions."""
-    x = forward(p, c, tokens)  # (B,T,d)
+    x = forward(p, c, tokens, key_mask=key_mask)  # (B,T,d)
     read = x.gather(1, positions.unsqueeze(-1).expand(-1, -1, x.shape[-1]))  # (B,R,d)
     return unembed(p, c, read)
 
@@ -211,24 +219,27 @@ def parity(directory):
     batches = np.load(path("batches.npz"))
     tokens, targets = torch.tensor(batches["tokens"]), torch.tensor(batches["targets"])
     positions, mask = torch.tensor(batches["positions"]), torch.tensor(batches["loss_mask"])
+    keys = torch.tensor(batches["key_mask"])
     opt = optimizer(p, c, t, member["peak_lr"], member["weight_decay"])
     losses, norms, lrs = [], [], []
     for s in range(t["steps"]):
         lr = lr_at(s, t, member["peak_lr"])
         loss, norm = train_step(
-            p, c, t, opt, lambda: read_loss(logits_at(p, c, tokens[s], positions[s]), targets[s], mask[s]), lr)
+            p, c, t, opt, lambda: read_loss(logits_at(p, c, tokens[s], positions[s], keys[s]), targets[s], mask[s]), lr)
         losses.append(loss)
         norms.append(norm)
         lrs.append(lr)
-    accuracies = {}
+    accuracies, eval_losses = {}, {}
     evals = np.load(path("eval.npz"))
     with torch.no_grad():
         for name in cfg["eval_sets"]:
             y = evals[name + ".targets"]
-            logits = logits_at(p, c, torch.tensor(evals[name + ".tokens"]), torch.tensor(evals[name + ".positions"]))
+            logits = logits_at(p, c, torch.tensor(evals[name + ".tokens"]), torch.tensor(evals[name + ".positions"]),
+                               torch.tensor(evals[name + ".key_mask"]))
             scored = y >= 0
             accuracies[name] = float((logits.argmax(-1).numpy() == y)[scored].mean())
-    json.dump({"losses": losses, "grad_norms": norms, "lrs": lrs, "accuracies": accuracies,
+            eval_losses[name] = float(read_loss(logits, torch.tensor(y), torch.tensor(evals[name + ".loss_mask"])))
+    json.dump({"losses": losses, "grad_norms": norms, "lrs": lrs, "accuracies": accuracies, "eval_losses": eval_losses,
                "torch": torch.__version__}, open(path("result.json"), "w"))
     np.savez(path("final.npz"), **{name: q.detach().numpy()[None] for name, q in p.items()})
 

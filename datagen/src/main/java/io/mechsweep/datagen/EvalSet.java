@@ -11,6 +11,8 @@ import java.util.Map;
  * @param groupOfRow index into {@code groupNames} for each row
  * @param alternativeTargets other answers worth counting, by name (e.g. "symmetric" → x-6)
  * @param recordDeviation whether to record the histogram of prediction − target
+ * @param recordLoss whether to record the mean cross-entropy over the scored reads (a masked
+ *     LM's dev loss)
  */
 public record EvalSet(
     String name,
@@ -18,12 +20,24 @@ public record EvalSet(
     String[] groupNames,
     int[] groupOfRow,
     Map<String, int[]> alternativeTargets,
-    boolean recordDeviation)
+    boolean recordDeviation,
+    boolean recordLoss)
     implements Serializable {
+
+  /** A set scored by accuracy only. */
+  public EvalSet(String name, TokenTable table, String[] groupNames, int[] groupOfRow,
+      Map<String, int[]> alternativeTargets, boolean recordDeviation) {
+    this(name, table, groupNames, groupOfRow, alternativeTargets, recordDeviation, false);
+  }
 
   /** A set scored as one group ({@code all}), no alternative answers, no deviation histogram. */
   public static EvalSet ungrouped(String name, TokenTable table) {
     return new EvalSet(name, table, new String[] {"all"}, new int[table.rows()], Map.of(), false);
+  }
+
+  /** One group, scored by accuracy and by its mean cross-entropy (a masked LM's dev set). */
+  public static EvalSet ungroupedWithLoss(String name, TokenTable table) {
+    return new EvalSet(name, table, new String[] {"all"}, new int[table.rows()], Map.of(), false, true);
   }
 
   public EvalSet {

@@ -18,10 +18,17 @@ import java.util.Arrays;
  *     scored nor in the loss
  * @param readPositions row-major {@code rows × reads}, or null for the last position
  * @param lossMask row-major {@code rows × reads} with 1 where the loss counts, or null for all
+ * @param keyMask row-major {@code rows × seqLen} with 1 where attention may look and 0 where not
+ *     (padding, the masked-LM's chosen positions), or null: every position is a key
  */
 public record TokenTable(
-    int seqLen, int reads, int[] tokens, int[] targets, int[] readPositions, float[] lossMask)
+    int seqLen, int reads, int[] tokens, int[] targets, int[] readPositions, float[] lossMask, float[] keyMask)
     implements Serializable {
+
+  /** Every position is a key. */
+  public TokenTable(int seqLen, int reads, int[] tokens, int[] targets, int[] readPositions, float[] lossMask) {
+    this(seqLen, reads, tokens, targets, readPositions, lossMask, null);
+  }
 
   public TokenTable {
     if (seqLen <= 0 || reads <= 0 || tokens.length % seqLen != 0) {
@@ -41,6 +48,12 @@ public record TokenTable(
     }
     if (lossMask != null && lossMask.length != targets.length) {
       throw new IllegalArgumentException("one loss-mask entry per target needed");
+    }
+    if (keyMask != null && keyMask.length != tokens.length) {
+      throw new IllegalArgumentException("one key-mask entry per token needed");
+    }
+    if (keyMask != null && readPositions == null) { // the last-position shortcut takes no mask
+      throw new IllegalArgumentException("a key mask needs explicit read positions");
     }
     if (readPositions != null) {
       for (int p : readPositions) {
@@ -79,6 +92,7 @@ public record TokenTable(
     int[] y = new int[m * reads];
     int[] pos = readPositions == null ? null : new int[m * reads];
     float[] mask = lossMask == null ? null : new float[m * reads];
+    float[] keys = keyMask == null ? null : new float[m * seqLen];
     for (int i = 0; i < m; i++) {
       int r = rowIndices[i];
       System.arraycopy(tokens, r * seqLen, t, i * seqLen, seqLen);
@@ -89,8 +103,11 @@ public record TokenTable(
       if (mask != null) {
         System.arraycopy(lossMask, r * reads, mask, i * reads, reads);
       }
+      if (keys != null) {
+        System.arraycopy(keyMask, r * seqLen, keys, i * seqLen, seqLen);
+      }
     }
-    return new TokenTable(seqLen, reads, t, y, pos, mask);
+    return new TokenTable(seqLen, reads, t, y, pos, mask, keys);
   }
 
   @Override

@@ -31,7 +31,7 @@ record PackBatch(int k, int b, TokenTable[] members) {
   /** Whether the shortcut applies: one read per row at the last position, no mask, no padding. */
   private boolean lastPositionOnly() {
     for (TokenTable t : members) {
-      if (!t.readsLastOnly() || t.lossMask() != null) {
+      if (!t.readsLastOnly() || t.lossMask() != null || t.keyMask() != null) {
         return false;
       }
       for (int y : t.targets()) {
@@ -88,7 +88,8 @@ record PackBatch(int k, int b, TokenTable[] members) {
     NDArray at = Tensors.of(manager, positions, new Shape(k, b, r));
     NDArray labels = Tensors.of(manager, targets, new Shape(k, b, r, 1));
     NDArray w = Tensors.of(manager, weights, new Shape(k, b, r));
-    NDArray nll = model.logitsAt(input, at).logSoftmax(-1).gather(labels, 3).neg().reshape(k, b, r);
+    NDArray keys = KeyMasks.of(List.of(members), 0, b, manager);
+    NDArray nll = model.logitsAt(input, at, keys).logSoftmax(-1).gather(labels, 3).neg().reshape(k, b, r);
     NDArray count = w.sum(new int[] {1, 2}).maximum(1f); // a member with no counted read: loss 0
     return nll.mul(w).sum(new int[] {1, 2}).div(count);
   }

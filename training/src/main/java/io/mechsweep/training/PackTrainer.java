@@ -311,10 +311,15 @@ public final class PackTrainer {
   private void evaluate(PackedTransformer model, List<Member> members, int step, NDManager manager) {
     for (EvalSet set : data.evalSets()) {
       int[][] predictions = Evaluator.predict(model, set.table(), manager);
+      double[] loss = set.recordLoss() ? Evaluator.crossEntropy(model, set.table(), manager) : null;
       for (int m = 0; m < members.size(); m++) {
         Member member = members.get(m);
         if (member.failure == null) {
           member.evals.addAll(Evaluator.score(member.spec.runId(), step, set, predictions[m]));
+          if (loss != null) {
+            member.evals.add(Evaluator.crossEntropyRow(member.spec.runId(), step, set, loss[m],
+                (long) loss[members.size()]));
+          }
         }
       }
     }

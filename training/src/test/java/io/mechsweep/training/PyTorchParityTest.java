@@ -18,14 +18,20 @@ import io.mechsweep.datagen.anchor.AnchorDataset;
 import io.mechsweep.datagen.anchor.AnchorSpec;
 import io.mechsweep.datagen.lego.LegoDataset;
 import io.mechsweep.datagen.lego.LegoSpec;
+import io.mechsweep.datagen.topics.LdaDocument;
+import io.mechsweep.datagen.topics.LdaGenerator;
+import io.mechsweep.datagen.topics.LdaSpec;
+import io.mechsweep.datagen.topics.MaskedLm;
+import io.mechsweep.datagen.topics.MlmTable;
 import io.mechsweep.datagen.varassign.VarAssignDataset;
 import io.mechsweep.datagen.varassign.VarAssignRules;
 import io.mechsweep.datagen.varassign.VarAssignSpec;
+import io.mechsweep.training.bench.ReferenceConfig;
 import io.mechsweep.training.checkpoint.HadoopFiles;
 import io.mechsweep.training.checkpoint.RunStore;
-import io.mechsweep.training.bench.ReferenceConfig;
 import io.mechsweep.training.eval.EvalRow;
 import io.mechsweep.training.eval.RunOutcome;
+import io.mechsweep.training.model.FixedInit;
 import io.mechsweep.training.model.GammaInitializer;
 import io.mechsweep.training.model.InitScheme;
 import io.mechsweep.training.model.ModelConfig;
@@ -223,6 +229,52 @@ class PyTorchParityTest {
   }
 
   /**
+   * The topics paper's simplified masked-LM encoder (research/TASKS.md, Study 4) on synthetic LDA
+   * documents: one-hot frozen embeddings, zero frozen position embeddings, W_K = W_Q = 0 frozen
+   * (uniform attention over the keys the key mask leaves: no padding, no chosen position),
+   * trainable W_V, W_O and the decoder frozen to the identity, no residual, no MLP, no norm. The
+   * frozen parameters stay bit-identical on both sides.
+   */
+  @Test
+  void topicsMaskedLmWithKeyMaskAndFrozenIdentities() throws Exception {
+    LdaSpec spec = new LdaSpec(17, 4, 5, 0.1, 20, 30, 400, 100, 10);
+    LdaGenerator generator = new LdaGenerator(spec);
+    MaskedLm masking = new MaskedLm(3, MaskedLm.PAPER_RATE, MaskedLm.Policy.ONCE);
+    int v = spec.vocabularySize();
+    int t = spec.maxTokens();
+    List<LdaDocument> train = new ArrayList<>();
+    for (int i = 0; i < spec.trainDocs(); i++) {
+      train.add(generator.document(LdaGenerator.TRAIN, i));
+    }
+    List<LdaDocument> dev = new ArrayList<>();
+    for (int i = 0; i < spec.devDocs(); i++) {
+      dev.add(generator.document(LdaGenerator.DEV, i));
+    }
+    TaskData data = new TaskData("topics", "parity", v, v,
+        new FixedTrainSet(MlmTable.of(train, masking, MaskedLm.TRAIN_STREAM, 0, t, v)),
+        List.of(EvalSet.ungroupedWithLoss("dev", MlmTable.of(dev, masking, MaskedLm.DEV_STREAM, 0, t, v))));
+    Set<String> frozen = Set.of(Names.TOKEN_EMBEDDING, Names.POSITION_EMBEDDING, Names.attnQ(0), Names.attnK(0),
+        Names.attnO(0), Names.UNEMBED);
+    Map<String, FixedInit> fixed = Map.of(Names.TOKEN_EMBEDDING, new FixedInit.Identity(),
+        Names.POSITION_EMBEDDING, new FixedInit.Zeros(), Names.attnQ(0), new FixedInit.Zeros(),
+        Names.attnK(0), new FixedInit.Zeros(), Names.attnO(0), new FixedInit.Identity(),
+        Names.UNEMBED, new FixedInit.Identity());
+    ModelConfig model = new ModelConfig(v, v, t, v, v, v, 1, 1, NormPlacement.NONE, false, Set.of(0), false, frozen,
+        false, false, fixed);
+    assertThat(model.unknownFrozen()).isEmpty();
+    Parity p = check(new Variant("topics masked LM", data, model, warmupCosine(0),
+        new MemberSpec("parity", 41, 0.5, 1e-2, 0.0)));
+    for (String name : p.init().keySet()) {
+      if (frozen.contains(name)) {
+        assertThat(p.trained().get(name)).as("frozen %s after training", name).isEqualTo(p.init().get(name));
+        assertThat(p.torchTrained().get(name)).as("frozen %s in pytorch", name).isEqualTo(p.init().get(name));
+      }
+    }
+    assertThat(p.init().get(Names.attnQ(0))).containsOnly(0f);
+    assertThat(p.lastLoss()).as("it learned something").isLessThan(p.firstLoss() - 0.1);
+  }
+
+  /**
    * Anchor rows read three times: at the last position for the anchor target; at position 0 for
    * the token at position 1, left out of the loss on every third row (still scored); at position
    * 4 for its own token, a padding read (target −1: neither loss nor score) on odd rows.
@@ -329,6 +381,14 @@ class PyTorchParityTest {
       assertThat(Math.abs(mine.value() - torchAccuracy)).as("%s: final accuracy on %s", v.name(), set.name())
           .isLessThanOrEqualTo(1.0 / mine.n() + 1e-9);
       accuracies.append(String.format(Locale.ROOT, " %s %.3f/%.3f", set.name(), mine.value(), torchAccuracy));
+      if (set.recordLoss()) { // a masked LM's dev cross-entropy, through the evaluator's key-masked path
+        double ce = ours.evals().stream().filter(r -> r.step() == STEPS && r.evalSet().equals(set.name())
+            && r.metric().equals(EvalRow.CROSS_ENTROPY)).findFirst().orElseThrow().value();
+        double torchCe = theirs.get("eval_losses").get(set.name()).asDouble();
+        assertThat(Math.abs(ce - torchCe) / torchCe).as("%s: final cross-entropy on %s", v.name(), set.name())
+            .isLessThan(LOSS_BOUND);
+        accuracies.append(String.format(Locale.ROOT, " (cross-entropy %.5f/%.5f)", ce, torchCe));
+      }
     }
     assertThat(trained.keySet()).containsExactlyElementsOf(init.keySet());
     assertThat(torchTrained.keySet()).containsExactlyInAnyOrderElementsOf(init.keySet());
@@ -393,7 +453,8 @@ class PyTorchParityTest {
   /**
    * Tables of equal shape stacked: {@code tokens (N,B,T)}, and per read {@code targets},
    * {@code positions} (the last one when the table reads only there) and {@code loss_mask}
-   * (1 where the table has none), each {@code (N,B,R)}; N is dropped when {@code stacked} is false.
+   * (1 where the table has none), each {@code (N,B,R)}, and {@code key_mask (N,B,T)} (1 where the
+   * table has none); N is dropped when {@code stacked} is false.
    */
   private static NDList reads(NDManager m, List<TokenTable> tables, String prefix, boolean stacked) {
     TokenTable first = tables.get(0);
@@ -405,11 +466,13 @@ class PyTorchParityTest {
     long[] targets = new long[n * b * r];
     long[] positions = new long[n * b * r];
     float[] mask = new float[n * b * r];
+    float[] keys = new float[n * b * t];
     for (int i = 0; i < n; i++) {
       TokenTable table = tables.get(i);
       assertThat(table.rows()).isEqualTo(b);
       for (int j = 0; j < b * t; j++) {
         tokens[i * b * t + j] = table.tokens()[j];
+        keys[i * b * t + j] = table.keyMask() == null ? 1f : table.keyMask()[j];
       }
       for (int j = 0; j < b * r; j++) {
         targets[i * b * r + j] = table.targets()[j];
@@ -423,7 +486,8 @@ class PyTorchParityTest {
         named(Tensors.of(m, tokens, perToken), prefix + "tokens"),
         named(Tensors.of(m, targets, perRead), prefix + "targets"),
         named(Tensors.of(m, positions, perRead), prefix + "positions"),
-        named(Tensors.of(m, mask, perRead), prefix + "loss_mask"));
+        named(Tensors.of(m, mask, perRead), prefix + "loss_mask"),
+        named(Tensors.of(m, keys, perToken), prefix + "key_mask"));
   }
 
   /** The reference runs while mechsweep trains; its output goes to a file (no pipe to drain). */

@@ -17,6 +17,9 @@ import java.io.Serializable;
  */
 public record MaskedLm(long seed, double rate, Policy policy) implements Serializable {
   public static final double PAPER_RATE = 0.15;
+  /** Mask streams per split: documents of different splits share row numbers. */
+  public static final long TRAIN_STREAM = 1;
+  public static final long DEV_STREAM = 2;
   static final double MASK_SHARE = 0.8;
   static final double RANDOM_SHARE = 0.1;
 

@@ -30,6 +30,7 @@ public final class ReferenceConfig {
     m.put("output_bias", mc.outputBias());
     m.put("frozen", new TreeSet<>(mc.frozen()));
     m.put("tied_layers", mc.tiedLayers());
+    m.put("residual", mc.residual());
     return m;
   }
 

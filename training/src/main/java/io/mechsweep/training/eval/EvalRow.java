@@ -12,6 +12,7 @@ public record EvalRow(
     implements Serializable {
   public static final String ALL = "all";
   public static final String ACCURACY = "accuracy";
+  public static final String CROSS_ENTROPY = "cross_entropy";
   public static final String DEVIATION = "deviation";
 
   /** The bucket of one read slot (1-based) when rows are read at several positions. */

@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import io.mechsweep.datagen.EvalSet;
 import io.mechsweep.datagen.TokenTable;
 import io.mechsweep.training.Autograd;
+import io.mechsweep.training.KeyMasks;
 import io.mechsweep.training.Tensors;
 import io.mechsweep.training.model.PackedTransformer;
 import java.util.ArrayList;
@@ -45,9 +46,10 @@ public final class Evaluator {
       }
       try (NDScope scope = new NDScope()) {
         NDArray input = Tensors.of(manager, tokens, new Shape(k, n, t));
+        NDArray keys = KeyMasks.of(java.util.Collections.nCopies(k, table), start, n, manager);
         NDArray logits = positions == null
             ? model.logits(input) // (K,n,C)
-            : model.logitsAt(input, Tensors.of(manager, positions, new Shape(k, n, r))); // (K,n,R,C)
+            : model.logitsAt(input, Tensors.of(manager, positions, new Shape(k, n, r)), keys); // (K,n,R,C)
         long[] argmax = Tensors.longs(logits.argMax(-1)); // (K, n·R)
         for (int m = 0; m < k; m++) {
           for (int i = 0; i < n * r; i++) {
@@ -57,6 +59,63 @@ public final class Evaluator {
       }
     }
     return predictions;
+  }
+
+  /**
+   * Each member's mean cross-entropy over the table's scored reads (target ≥ 0 and, where the
+   * table has a loss mask, mask 1), with its key mask: a masked LM's dev loss.
+   *
+   * @return {@code [member]}, and the number of reads it averages over last
+   */
+  public static double[] crossEntropy(PackedTransformer model, TokenTable table, NDManager manager) {
+    int k = (int) model.params().packSize();
+    int t = table.seqLen();
+    int r = table.reads();
+    double[] sums = new double[k];
+    long counted = 0;
+    Autograd.record(false);
+    for (int start = 0; start < table.rows(); start += CHUNK) {
+      int n = Math.min(CHUNK, table.rows() - start);
+      long[] tokens = new long[k * n * t];
+      long[] positions = new long[k * n * r];
+      long[] labels = new long[k * n * r];
+      float[] weights = new float[k * n * r];
+      for (int m = 0; m < k; m++) {
+        for (int i = 0; i < n * t; i++) {
+          tokens[m * n * t + i] = table.tokens()[start * t + i];
+        }
+        for (int i = 0; i < n * r; i++) {
+          int j = start * r + i;
+          positions[m * n * r + i] = table.readPositions() == null ? t - 1 : table.readPositions()[j];
+          labels[m * n * r + i] = Math.max(0, table.targets()[j]);
+          boolean scored = table.targets()[j] >= 0 && (table.lossMask() == null || table.lossMask()[j] > 0);
+          weights[m * n * r + i] = scored ? 1f : 0f;
+          counted += m == 0 && scored ? 1 : 0;
+        }
+      }
+      try (NDScope scope = new NDScope()) {
+        NDArray logits = model.logitsAt(Tensors.of(manager, tokens, new Shape(k, n, t)),
+            Tensors.of(manager, positions, new Shape(k, n, r)), KeyMasks.of(java.util.Collections.nCopies(k, table),
+                start, n, manager)); // (K,n,R,C)
+        NDArray nll = logits.logSoftmax(-1).gather(Tensors.of(manager, labels, new Shape(k, n, r, 1)), 3).neg()
+            .reshape(k, n * r).mul(Tensors.of(manager, weights, new Shape(k, n * r))).sum(new int[] {1});
+        float[] perMember = Tensors.floats(nll);
+        for (int m = 0; m < k; m++) {
+          sums[m] += perMember[m];
+        }
+      }
+    }
+    double[] out = new double[k + 1];
+    for (int m = 0; m < k; m++) {
+      out[m] = counted == 0 ? Double.NaN : sums[m] / counted;
+    }
+    out[k] = counted;
+    return out;
+  }
+
+  /** A member's cross-entropy row (see {@link #crossEntropy}). */
+  public static EvalRow crossEntropyRow(String runId, int step, EvalSet set, double value, long n) {
+    return new EvalRow(runId, step, set.name(), EvalRow.CROSS_ENTROPY, EvalRow.ALL, value, n);
   }
 
   /**

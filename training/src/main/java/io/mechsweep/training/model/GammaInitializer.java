@@ -40,6 +40,10 @@ public final class GammaInitializer {
       } else {
         java.util.Arrays.fill(values, e.constant());
       }
+      FixedInit fixed = config.fixedInit().get(e.name());
+      if (fixed != null) { // after the draw, so the other parameters' draws do not depend on it
+        values = fixed.values(e.rows(), e.cols(), RowRandom.of(seed, 2_000 + p, 0));
+      }
       out.put(e.name(), values);
     }
     return out;

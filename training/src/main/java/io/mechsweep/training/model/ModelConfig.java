@@ -19,6 +19,9 @@ import java.util.Set;
  * @param frozen parameter names ({@link Names}) that keep their initial values
  * @param tiedLayers ALBERT-style weight tying: one block's parameters ({@code blocks.0.…}) used
  *     by every layer
+ * @param residual whether attention and MLP outputs add to the residual stream (true) or replace
+ *     it (false: the topics paper's simplified encoder)
+ * @param fixedInit parameters that start from set values ({@link FixedInit}) rather than a draw
  */
 public record ModelConfig(
     int vocabSize,
@@ -34,12 +37,15 @@ public record ModelConfig(
     Set<Integer> layersWithoutMlp,
     boolean outputBias,
     Set<String> frozen,
-    boolean tiedLayers)
+    boolean tiedLayers,
+    boolean residual,
+    java.util.Map<String, FixedInit> fixedInit)
     implements Serializable {
 
   public ModelConfig {
     layersWithoutMlp = Set.copyOf(layersWithoutMlp);
     frozen = Set.copyOf(frozen);
+    fixedInit = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(fixedInit));
     if (vocabSize < 2 || classes < 2 || seqLen < 1 || dModel < 1 || dFf < 1 || dK < 1 || heads < 1
         || depth < 1) {
       throw new IllegalArgumentException("all model sizes must be positive: " + this);
@@ -47,6 +53,14 @@ public record ModelConfig(
     if (tiedLayers && !layersWithoutMlp.isEmpty()) {
       throw new IllegalArgumentException("tied layers share one block, so no layer can drop its MLP alone");
     }
+  }
+
+  /** A residual model whose parameters are all drawn (every study before topics). */
+  public ModelConfig(int vocabSize, int classes, int seqLen, int dModel, int dFf, int dK, int heads, int depth,
+      NormPlacement norm, boolean causal, Set<Integer> layersWithoutMlp, boolean outputBias, Set<String> frozen,
+      boolean tiedLayers) {
+    this(vocabSize, classes, seqLen, dModel, dFf, dK, heads, depth, norm, causal, layersWithoutMlp, outputBias,
+        frozen, tiedLayers, true, java.util.Map.of());
   }
 
   /** A model with one set of parameters per layer. */
@@ -66,9 +80,10 @@ public record ModelConfig(
     return tiedLayers ? 1 : depth;
   }
 
-  /** Frozen names that are not parameters of this model (empty when all are). */
+  /** Frozen or fixed-init names that are not parameters of this model (empty when all are). */
   public Set<String> unknownFrozen() {
     Set<String> unknown = new java.util.TreeSet<>(frozen);
+    unknown.addAll(fixedInit.keySet());
     unknown.removeAll(ParameterLayout.names(this));
     return unknown;
   }

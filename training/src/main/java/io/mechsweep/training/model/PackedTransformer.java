@@ -73,7 +73,16 @@ public final class PackedTransformer {
    * int64, R read positions per sequence (lego's chain, topics' masked tokens).
    */
   public NDArray logitsAt(NDArray tokens, NDArray positions) {
-    NDArray hidden = run(tokens, false, null); // (K,B·T,d)
+    return logitsAt(tokens, positions, null);
+  }
+
+  /**
+   * Logits at chosen positions when some keys are hidden: {@code keyMask} is {@code (K, B, T)}
+   * float, 1 where a position may be attended to and 0 where not (padding, the masked-LM's chosen
+   * positions); null hides none.
+   */
+  public NDArray logitsAt(NDArray tokens, NDArray positions, NDArray keyMask) {
+    NDArray hidden = run(tokens, false, null, keyMask); // (K,B·T,d)
     Shape s = tokens.getShape();
     long k = s.get(0);
     long b = s.get(1);
@@ -92,7 +101,7 @@ public final class PackedTransformer {
    */
   public Output forward(NDArray tokens, boolean lastOnly, boolean trace) {
     Map<String, NDArray> recorded = trace ? new LinkedHashMap<>() : null;
-    NDArray x = run(tokens, lastOnly, recorded);
+    NDArray x = run(tokens, lastOnly, recorded, null);
     Shape s = tokens.getShape();
     long k = s.get(0);
     long b = s.get(1);
@@ -102,7 +111,7 @@ public final class PackedTransformer {
   }
 
   /** The final residual stream (after the final norm), {@code (K, B·Tq, d)}. */
-  private NDArray run(NDArray tokens, boolean lastOnly, Map<String, NDArray> recorded) {
+  private NDArray run(NDArray tokens, boolean lastOnly, Map<String, NDArray> recorded, NDArray keyMask) {
     Shape s = tokens.getShape();
     long k = s.get(0);
     long b = s.get(1);
@@ -123,6 +132,8 @@ public final class PackedTransformer {
     NDArray x = JniUtils.embedding((PtNDArray) ids, (PtNDArray) table, false); // (K,B,T,d)
     x = x.add(params.get(Names.POSITION_EMBEDDING).reshape(k, 1, t, d)).reshape(k, b * t, d); // (K,B·T,d)
 
+    // Hidden keys get MASKED added to their scores: (K,B,1,1,T), broadcast over heads and queries.
+    NDArray hiddenKeys = keyMask == null ? null : keyMask.sub(1f).mul(-MASKED).reshape(k, b, 1, 1, t);
     long tq = t;
     for (int l = 0; l < config.depth(); l++) {
       boolean last = lastOnly && l == config.depth() - 1;
@@ -135,8 +146,8 @@ public final class PackedTransformer {
         residual = lastPosition(x, k, b, tq, d);
       }
       long outT = last ? 1 : tq;
-      NDArray attnOut = attention(queryIn, attnIn, k, b, outT, tq, l, p, recorded); // (K,B·Tq,d)
-      x = residual.add(attnOut);
+      NDArray attnOut = attention(queryIn, attnIn, k, b, outT, tq, l, p, recorded, hiddenKeys); // (K,B·Tq,d)
+      x = config.residual() ? residual.add(attnOut) : attnOut;
       if (config.norm() == NormPlacement.POST) {
         x = norm(x, Names.attnNorm(p));
       }
@@ -147,7 +158,8 @@ public final class PackedTransformer {
       if (config.hasMlp(l)) {
         NDArray mlpIn = config.norm() == NormPlacement.PRE ? norm(x, Names.mlpNorm(p)) : x;
         NDArray hidden = Activation.relu(mlpIn.matMul(params.get(Names.mlpIn(p))));
-        x = x.add(hidden.matMul(params.get(Names.mlpOut(p))));
+        NDArray mlpOut = hidden.matMul(params.get(Names.mlpOut(p)));
+        x = config.residual() ? x.add(mlpOut) : mlpOut;
         if (config.norm() == NormPlacement.POST) {
           x = norm(x, Names.mlpNorm(p));
         }
@@ -180,7 +192,8 @@ public final class PackedTransformer {
    * after W_O. Records the pattern into {@code rec} unless null.
    */
   private NDArray attention(
-      NDArray q, NDArray kv, long k, long b, long tq, long t, int layer, int block, Map<String, NDArray> rec) {
+      NDArray q, NDArray kv, long k, long b, long tq, long t, int layer, int block, Map<String, NDArray> rec,
+      NDArray hiddenKeys) {
     int h = config.heads();
     int dk = config.dK();
     // (K, B·T, H·dk) → (K, B, H, T, dk)
@@ -195,6 +208,9 @@ public final class PackedTransformer {
     // Queries are either all T positions or only the last, which sees every key: no mask then.
     if (causalMask != null && tq > 1) {
       scores = scores.add(causalMask);
+    }
+    if (hiddenKeys != null) {
+      scores = scores.add(hiddenKeys);
     }
     NDArray pattern = scores.softmax(-1);
     if (rec != null) {

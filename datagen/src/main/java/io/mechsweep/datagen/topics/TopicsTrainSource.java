@@ -1,0 +1,38 @@
+package io.mechsweep.datagen.topics;
+
+import io.mechsweep.datagen.BatchSampler;
+import io.mechsweep.datagen.TrainSource;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Masked-LM batches from a fixed set of training documents, drawn in seeded epochs like any
+ * fixed training set; each batch is masked on the host as it is drawn, with the masks of the
+ * batch's epoch ({@link MaskedLm.Policy#PER_EPOCH}) or the dataset's one draw
+ * ({@link MaskedLm.Policy#ONCE}). Either way a batch is a pure function of (member seed, step).
+ */
+public record TopicsTrainSource(List<LdaDocument> documents, MaskedLm masking, int seqLen, int vocabularySize)
+    implements TrainSource {
+  public TopicsTrainSource {
+    documents = List.copyOf(documents);
+  }
+
+  @Override
+  public BatchStream stream(long memberSeed, int batchSize) {
+    BatchSampler sampler = new BatchSampler(memberSeed, documents.size(), batchSize);
+    int batchesPerEpoch = documents.size() / batchSize;
+    return step -> {
+      List<LdaDocument> batch = new ArrayList<>(batchSize);
+      for (int row : sampler.batch(step)) {
+        batch.add(documents.get(row));
+      }
+      return MlmTable.of(batch, masking, MaskedLm.TRAIN_STREAM, step / batchesPerEpoch, seqLen, vocabularySize);
+    };
+  }
+
+  @Override
+  public String describe() {
+    return "masked on the host from " + documents.size() + " documents in memory (masks "
+        + (masking.policy() == MaskedLm.Policy.ONCE ? "drawn once per dataset" : "drawn afresh each epoch") + ")";
+  }
+}

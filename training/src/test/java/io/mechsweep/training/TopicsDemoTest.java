@@ -1,0 +1,75 @@
+package io.mechsweep.training;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.Device;
+import io.mechsweep.datagen.TaskData;
+import io.mechsweep.datagen.topics.LdaDataset;
+import io.mechsweep.datagen.topics.LdaDocument;
+import io.mechsweep.datagen.topics.LdaGenerator;
+import io.mechsweep.datagen.topics.LdaSpec;
+import io.mechsweep.datagen.topics.MaskedLm;
+import io.mechsweep.training.eval.EvalRow;
+import io.mechsweep.training.eval.RunOutcome;
+import io.mechsweep.training.model.FixedInit;
+import io.mechsweep.training.model.InitScheme;
+import io.mechsweep.training.model.ModelConfig;
+import io.mechsweep.training.model.Names;
+import io.mechsweep.training.model.NormPlacement;
+import io.mechsweep.training.optim.LrSchedule;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The topics paper's uniform-attention demo (research/TASKS.md, Study 4) at the source's scale:
+ * 10,000 training documents, batch 40, Adam lr 0.01 without weight decay, masks drawn once,
+ * chosen positions hidden from the keys, one-hot frozen embeddings, W_K = W_Q = 0 and the decoder
+ * (with W_O) frozen to the identity, no residual. The public code reports dev cross-entropy 3.40;
+ * the best dev cross-entropy here must be within 3% of it. The source allows 20 epochs with early
+ * stopping; 8 are run here (a 20-epoch run on this machine measured 4.65, 3.65, 3.44, 3.397,
+ * 3.388, 3.3856, 3.3851 at epochs 0–6 and 3.3852–3.3875 after), to keep the suite short.
+ */
+class TopicsDemoTest {
+  @Test
+  void theUniformAttentionDemoReachesTheSourcesDevCrossEntropy() {
+    LdaSpec spec = LdaSpec.paper(2023);
+    LdaGenerator generator = new LdaGenerator(spec);
+    List<LdaDocument> train = new ArrayList<>();
+    List<LdaDocument> dev = new ArrayList<>();
+    for (int i = 0; i < spec.trainDocs(); i++) {
+      train.add(generator.document(LdaGenerator.TRAIN, i));
+    }
+    for (int i = 0; i < 2_000; i++) {
+      dev.add(generator.document(LdaGenerator.DEV, i));
+    }
+    TaskData data = new LdaDataset.Corpus("demo", spec, train, dev, List.of())
+        .taskData(new MaskedLm(7, MaskedLm.PAPER_RATE, MaskedLm.Policy.ONCE), dev.size());
+    int v = spec.vocabularySize();
+    Set<String> frozen = Set.of(Names.TOKEN_EMBEDDING, Names.POSITION_EMBEDDING, Names.attnQ(0), Names.attnK(0),
+        Names.attnO(0), Names.UNEMBED);
+    Map<String, FixedInit> fixed = Map.of(Names.TOKEN_EMBEDDING, new FixedInit.Identity(),
+        Names.POSITION_EMBEDDING, new FixedInit.Zeros(), Names.attnQ(0), new FixedInit.Zeros(),
+        Names.attnK(0), new FixedInit.Zeros(), Names.attnO(0), new FixedInit.Identity(),
+        Names.UNEMBED, new FixedInit.Identity());
+    ModelConfig model = new ModelConfig(v, v, data.seqLen(), v, v, v, 1, 1, NormPlacement.NONE, false, Set.of(0),
+        false, frozen, false, false, fixed);
+    int epochSteps = spec.trainDocs() / 40;
+    int steps = 8 * epochSteps;
+    TrainConfig train8 = new TrainConfig(steps, 40, 0.9, 0.999, 1e-8, LrSchedule.constant(steps), 0, epochSteps,
+        epochSteps, 0);
+    // W_V drawn like torch's nn.Linear default, U(±1/√104): σ = 1/√(3·104).
+    MemberSpec member = new MemberSpec("demo", 1, new InitScheme.FixedStd(1 / Math.sqrt(3.0 * v)), 0.01, 0.0);
+    RunOutcome out = new PackTrainer(new PackSpec("demo", model, train8, List.of(member)), data, null, Device.cpu())
+        .train().get(0);
+    assertThat(out.status()).as("%s", out.reason()).isEqualTo(RunOutcome.FINISHED);
+    List<Double> devLoss = out.evals().stream().filter(r -> r.metric().equals(EvalRow.CROSS_ENTROPY))
+        .map(EvalRow::value).toList();
+    double best = devLoss.stream().mapToDouble(Double::doubleValue).min().orElseThrow();
+    System.out.printf("topics demo: dev cross-entropy per epoch %s; best %.4f (source 3.40); %.1f ms/step%n",
+        devLoss.stream().map(x -> String.format("%.4f", x)).toList(), best, out.msPerStep());
+    assertThat(Math.abs(best - 3.40) / 3.40).isLessThan(0.03);
+  }
+}
