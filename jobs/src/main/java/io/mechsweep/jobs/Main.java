@@ -31,7 +31,8 @@ import picocli.CommandLine.Spec;
       "Start with:  bin/mechsweep study conf/studies/anchor-quickstart.yaml",
       "Then:        bin/mechsweep sql \"select * from mechsweep.phase_diagram\"",
     },
-    subcommands = {Main.Generate.class, Main.Train.class, Main.Study.class, Main.Report.class, Main.Sql.class, Bench.class},
+    subcommands = {Main.Generate.class, Main.Train.class, Main.Study.class, Main.Report.class, Main.Sql.class, Bench.class,
+        WikipediaBench.class},
     footer = {
       "",
       "Spark settings come from spark-submit (--master, --conf …); without it mechsweep runs in"

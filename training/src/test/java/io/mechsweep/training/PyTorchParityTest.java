@@ -31,7 +31,6 @@ import io.mechsweep.training.checkpoint.HadoopFiles;
 import io.mechsweep.training.checkpoint.RunStore;
 import io.mechsweep.training.eval.EvalRow;
 import io.mechsweep.training.eval.RunOutcome;
-import io.mechsweep.training.model.FixedInit;
 import io.mechsweep.training.model.GammaInitializer;
 import io.mechsweep.training.model.InitScheme;
 import io.mechsweep.training.model.ModelConfig;
@@ -39,6 +38,7 @@ import io.mechsweep.training.model.Names;
 import io.mechsweep.training.model.NormPlacement;
 import io.mechsweep.training.model.ParameterLayout;
 import io.mechsweep.training.model.ParameterSet;
+import io.mechsweep.training.model.TopicsEncoders;
 import io.mechsweep.training.optim.LrSchedule;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -253,14 +253,8 @@ class PyTorchParityTest {
     TaskData data = new TaskData("topics", "parity", v, v,
         new FixedTrainSet(MlmTable.of(train, masking, MaskedLm.TRAIN_STREAM, 0, t, v)),
         List.of(EvalSet.ungroupedWithLoss("dev", MlmTable.of(dev, masking, MaskedLm.DEV_STREAM, 0, t, v))));
-    Set<String> frozen = Set.of(Names.TOKEN_EMBEDDING, Names.POSITION_EMBEDDING, Names.attnQ(0), Names.attnK(0),
-        Names.attnO(0), Names.UNEMBED);
-    Map<String, FixedInit> fixed = Map.of(Names.TOKEN_EMBEDDING, new FixedInit.Identity(),
-        Names.POSITION_EMBEDDING, new FixedInit.Zeros(), Names.attnQ(0), new FixedInit.Zeros(),
-        Names.attnK(0), new FixedInit.Zeros(), Names.attnO(0), new FixedInit.Identity(),
-        Names.UNEMBED, new FixedInit.Identity());
-    ModelConfig model = new ModelConfig(v, v, t, v, v, v, 1, 1, NormPlacement.NONE, false, Set.of(0), false, frozen,
-        false, false, fixed);
+    ModelConfig model = TopicsEncoders.uniformAttention(v, t);
+    Set<String> frozen = model.frozen();
     assertThat(model.unknownFrozen()).isEmpty();
     Parity p = check(new Variant("topics masked LM", data, model, warmupCosine(0),
         new MemberSpec("parity", 41, 0.5, 1e-2, 0.0)));

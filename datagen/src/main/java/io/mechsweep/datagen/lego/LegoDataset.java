@@ -4,6 +4,7 @@ import io.mechsweep.datagen.DatasetMetadata;
 import io.mechsweep.datagen.DatasetReader;
 import io.mechsweep.datagen.DatasetWriter;
 import io.mechsweep.datagen.EvalSet;
+import io.mechsweep.datagen.IntColumns;
 import io.mechsweep.datagen.FixedTrainSet;
 import io.mechsweep.datagen.RowSource;
 import io.mechsweep.datagen.TaskData;
@@ -66,8 +67,9 @@ public final class LegoDataset implements RowSource {
   public Row row(long index) {
     LegoChain c = generator.datasetRow(index);
     return RowFactory.create(
-        c.row(), boxed(c.names()), c.rootValue(), boxed(c.ops()), boxed(c.clauseOrder()),
-        boxed(c.tokens(LegoOrder.SHUFFLED)), boxed(c.values()), c.split());
+        c.row(), IntColumns.boxed(c.names()), c.rootValue(), IntColumns.boxed(c.ops()),
+        IntColumns.boxed(c.clauseOrder()), IntColumns.boxed(c.tokens(LegoOrder.SHUFFLED)), IntColumns.boxed(c.values()),
+        c.split());
   }
 
   public DatasetWriter.Result write(SparkSession spark, String dir, int partitions) throws IOException {
@@ -174,21 +176,8 @@ public final class LegoDataset implements RowSource {
     List<LegoChain> out = new ArrayList<>(rows.size());
     for (Row r : rows) {
       out.add(new LegoChain(
-          r.getLong(r.fieldIndex("row")), r.getString(r.fieldIndex("split")), ints(r, "names"),
-          r.getInt(r.fieldIndex("root_value")), ints(r, "ops"), ints(r, "clause_order")));
-    }
-    return out;
-  }
-
-  private static int[] ints(Row r, String column) {
-    List<Integer> list = r.getList(r.fieldIndex(column));
-    return list.stream().mapToInt(Integer::intValue).toArray();
-  }
-
-  private static Integer[] boxed(int[] values) {
-    Integer[] out = new Integer[values.length];
-    for (int i = 0; i < values.length; i++) {
-      out[i] = values[i];
+          r.getLong(r.fieldIndex("row")), r.getString(r.fieldIndex("split")), IntColumns.read(r, "names"),
+          r.getInt(r.fieldIndex("root_value")), IntColumns.read(r, "ops"), IntColumns.read(r, "clause_order")));
     }
     return out;
   }

@@ -4,6 +4,7 @@ import io.mechsweep.datagen.DatasetMetadata;
 import io.mechsweep.datagen.DatasetReader;
 import io.mechsweep.datagen.DatasetWriter;
 import io.mechsweep.datagen.EvalSet;
+import io.mechsweep.datagen.IntColumns;
 import io.mechsweep.datagen.RowSource;
 import io.mechsweep.datagen.TaskData;
 import java.io.IOException;
@@ -60,7 +61,7 @@ public final class LdaDataset implements RowSource {
   @Override
   public Row row(long index) {
     LdaDocument d = generator.datasetRow(index);
-    return RowFactory.create(d.row(), boxed(d.tokens()), boxed(d.topics()),
+    return RowFactory.create(d.row(), IntColumns.boxed(d.tokens()), IntColumns.boxed(d.topics()),
         java.util.Arrays.stream(d.mixture()).boxed().toArray(Double[]::new), d.split());
   }
 
@@ -119,21 +120,9 @@ public final class LdaDataset implements RowSource {
     for (Row r : rows) {
       List<Double> mixture = r.getList(r.fieldIndex("mixture"));
       out.add(new LdaDocument(r.getLong(r.fieldIndex("row")), r.getString(r.fieldIndex("split")),
-          ints(r, "tokens"), ints(r, "topics"), mixture.stream().mapToDouble(Double::doubleValue).toArray()));
+          IntColumns.read(r, "tokens"), IntColumns.read(r, "topics"), mixture.stream().mapToDouble(Double::doubleValue).toArray()));
     }
     return out;
   }
 
-  private static int[] ints(Row r, String column) {
-    List<Integer> list = r.getList(r.fieldIndex(column));
-    return list.stream().mapToInt(Integer::intValue).toArray();
-  }
-
-  private static Integer[] boxed(int[] values) {
-    Integer[] out = new Integer[values.length];
-    for (int i = 0; i < values.length; i++) {
-      out[i] = values[i];
-    }
-    return out;
-  }
 }

@@ -76,7 +76,7 @@ public final class WikiDump {
   }
 
   /** One {@code <page>} element: its own id (not its revision's), title, ns, redirect target and text. */
-  static Row page(XMLInputFactory factory, String xml) {
+  public static Row page(XMLInputFactory factory, String xml) {
     Long id = null;
     Long ns = null;
     String title = null;

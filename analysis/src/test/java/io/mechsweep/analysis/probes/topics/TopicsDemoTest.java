@@ -17,16 +17,14 @@ import io.mechsweep.training.checkpoint.HadoopFiles;
 import io.mechsweep.training.checkpoint.RunStore;
 import io.mechsweep.training.eval.EvalRow;
 import io.mechsweep.training.eval.RunOutcome;
-import io.mechsweep.training.model.FixedInit;
 import io.mechsweep.training.model.InitScheme;
 import io.mechsweep.training.model.ModelConfig;
 import io.mechsweep.training.model.Names;
-import io.mechsweep.training.model.NormPlacement;
+import io.mechsweep.training.model.TopicsEncoders;
 import io.mechsweep.training.optim.LrSchedule;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -58,14 +56,7 @@ class TopicsDemoTest {
     TaskData data = new LdaDataset.Corpus("demo", spec, train, dev, List.of())
         .taskData(new MaskedLm(7, MaskedLm.PAPER_RATE, MaskedLm.Policy.ONCE), dev.size());
     int v = spec.vocabularySize();
-    Set<String> frozen = Set.of(Names.TOKEN_EMBEDDING, Names.POSITION_EMBEDDING, Names.attnQ(0), Names.attnK(0),
-        Names.attnO(0), Names.UNEMBED);
-    Map<String, FixedInit> fixed = Map.of(Names.TOKEN_EMBEDDING, new FixedInit.Identity(),
-        Names.POSITION_EMBEDDING, new FixedInit.Zeros(), Names.attnQ(0), new FixedInit.Zeros(),
-        Names.attnK(0), new FixedInit.Zeros(), Names.attnO(0), new FixedInit.Identity(),
-        Names.UNEMBED, new FixedInit.Identity());
-    ModelConfig model = new ModelConfig(v, v, data.seqLen(), v, v, v, 1, 1, NormPlacement.NONE, false, Set.of(0),
-        false, frozen, false, false, fixed);
+    ModelConfig model = TopicsEncoders.uniformAttention(v, data.seqLen());
     int epochSteps = spec.trainDocs() / 40;
     int steps = 8 * epochSteps;
     TrainConfig train8 = new TrainConfig(steps, 40, 0.9, 0.999, 1e-8, LrSchedule.constant(steps), 0, epochSteps,
