@@ -70,7 +70,8 @@ public final class RootLock implements AutoCloseable {
       }
       if (!other.stale()) {
         throw new IOException("root " + root + " is in use by " + other.describe()
-            + "; wait for it to finish or stop it (only one command may write a root at a time)");
+            + "; wait for it to finish or stop it (only one command may write a root at a time; if that process is"
+            + " gone and ran on another host, which cannot be checked from here, delete " + file + ")");
       }
       out.println("mechsweep: taking over the stale lock of " + other.describe()
           + ", which is no longer running");

@@ -5,7 +5,6 @@ import io.mechsweep.datagen.wikipedia.WikipediaCorpus;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -78,8 +77,10 @@ final class WikipediaBench implements Callable<Integer> {
 
   /** Writes the dump (reused when both files exist); returns its page count. */
   private long build(Path xml, Path bz2) throws Exception {
+    BZip2Codec codec = new BZip2Codec();
+    codec.setConf(new Configuration());
     String text;
-    try (InputStream in = new BZip2Codec().createInputStream(Files.newInputStream(sample))) {
+    try (InputStream in = codec.createInputStream(Files.newInputStream(sample))) {
       text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
     int first = text.indexOf("<page>");
@@ -91,11 +92,10 @@ final class WikipediaBench implements Callable<Integer> {
     if (Files.exists(xml) && Files.exists(bz2)) {
       return perCopy * copies;
     }
-    BZip2Codec codec = new BZip2Codec();
-    codec.setConf(new Configuration());
+    // The writer closes the bz2 stream once: closing that stream a second time fails.
     try (Writer plain = Files.newBufferedWriter(xml, StandardCharsets.UTF_8);
-        OutputStream compressed = codec.createOutputStream(Files.newOutputStream(bz2));
-        Writer packed = new java.io.OutputStreamWriter(compressed, StandardCharsets.UTF_8)) {
+        Writer packed = new java.io.OutputStreamWriter(codec.createOutputStream(Files.newOutputStream(bz2)),
+            StandardCharsets.UTF_8)) {
       plain.write(header);
       packed.write(header);
       for (int c = 0; c < copies; c++) {
@@ -106,6 +106,7 @@ final class WikipediaBench implements Callable<Integer> {
           m.appendReplacement(copy, Matcher.quoteReplacement(m.group(1) + (Long.parseLong(m.group(2)) + offset) + m.group(3)));
         }
         m.appendTail(copy);
+        copy.append("\n  "); // the dump's own layout: one page element after another, each on its own lines
         plain.write(copy.toString());
         packed.write(copy.toString());
       }
@@ -126,7 +127,7 @@ final class WikipediaBench implements Callable<Integer> {
       String line;
       while ((line = r.readLine()) != null) {
         page.append(line).append('\n');
-        if (line.contains("</page>")) {
+        if (line.contains("</page>") && page.indexOf("<page>") >= 0) {
           String chunk = page.substring(page.indexOf("<page>"));
           org.apache.spark.sql.Row row = io.mechsweep.datagen.wikipedia.WikiDump.page(factory, chunk);
           if (row.isNullAt(3) && !row.isNullAt(4) && !row.isNullAt(2) && row.getLong(2) == 0) {
