@@ -310,15 +310,14 @@ public final class PackTrainer {
 
   private void evaluate(PackedTransformer model, List<Member> members, int step, NDManager manager) {
     for (EvalSet set : data.evalSets()) {
-      int[][] predictions = Evaluator.predict(model, set.table(), manager);
-      double[] loss = set.recordLoss() ? Evaluator.crossEntropy(model, set.table(), manager) : null;
+      Evaluator.Pass pass = Evaluator.pass(model, set.table(), manager, set.recordLoss());
       for (int m = 0; m < members.size(); m++) {
         Member member = members.get(m);
         if (member.failure == null) {
-          member.evals.addAll(Evaluator.score(member.spec.runId(), step, set, predictions[m]));
-          if (loss != null) {
-            member.evals.add(Evaluator.crossEntropyRow(member.spec.runId(), step, set, loss[m],
-                (long) loss[members.size()]));
+          member.evals.addAll(Evaluator.score(member.spec.runId(), step, set, pass.predictions()[m]));
+          if (pass.crossEntropy() != null) {
+            member.evals.add(Evaluator.crossEntropyRow(member.spec.runId(), step, set, pass.crossEntropy()[m],
+                pass.lossReads()));
           }
         }
       }

@@ -80,8 +80,7 @@ public final class TableStore {
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
-    return readStudy(table, study).join(fresh.select(key).distinct(), scala.jdk.javaapi.CollectionConverters
-        .asScala(List.of(key)).toSeq(), "left_anti");
+    return readStudy(table, study).join(fresh.select(key).distinct(), key, "left_anti");
   }
 
   /**

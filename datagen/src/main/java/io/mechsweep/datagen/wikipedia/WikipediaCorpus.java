@@ -80,7 +80,7 @@ public final class WikipediaCorpus {
     // An article whose prose is gone after stripping (a list made of templates, say) counts as empty.
     Dataset<Row> statuses = stripped.select("id", "status", "reason", "title").join(
             tokens.where(functions.size(functions.col("tokens")).equalTo(0)).select("id").withColumn("no_words",
-                functions.lit(true)), scala.jdk.javaapi.CollectionConverters.asScala(List.of("id")).toSeq(), "left")
+                functions.lit(true)), "id", "left")
         .withColumn("status", functions.when(functions.col("no_words"), functions.lit(EMPTY))
             .otherwise(functions.col("status")));
     Map<String, Long> byStatus = new TreeMap<>();

@@ -69,9 +69,9 @@ public final class ProbeStage {
         }
       }
     }
-    Dataset<Row> kept = existing.join(tables.readStudy(Tables.RUNS, study).select("run_id"),
-        scala.jdk.javaapi.CollectionConverters.asScala(List.of("run_id")).toSeq(), "left_semi");
-    long orphans = existing.count() - kept.count();
+    Dataset<Row> runIds = tables.readStudy(Tables.RUNS, study).select("run_id");
+    Dataset<Row> kept = existing.join(runIds, "run_id", "left_semi");
+    long orphans = existing.join(runIds, "run_id", "left_anti").count();
     if (orphans > 0) {
       out.printf("probes: dropping %d rows of runs the runs table does not hold%n", orphans);
     }
@@ -90,7 +90,7 @@ public final class ProbeStage {
     // and the result, never the table.
     LongAccumulator taskNanos = jsc.sc().longAccumulator("probe nanos");
     LongAccumulator rowCount = jsc.sc().longAccumulator("probe rows");
-    CollectionAccumulator<String> failures = jsc.sc().collectionAccumulator("probe failures");
+    CollectionAccumulator<Failure> failures = jsc.sc().collectionAccumulator("probe failures");
     int partitions = Math.max(1, Math.min(todo.size(), spark.sparkContext().defaultParallelism()));
     int threads = TrainingStage.cpuThreadsPerTask(spark, partitions);
     Broadcast<TaskProbes> broadcast = jsc.broadcast(probes);
@@ -103,7 +103,7 @@ public final class ProbeStage {
     try {
       fresh.count(); // probes once: which checkpoints failed decides which earlier rows stay
       Set<String> failedKeys = new HashSet<>();
-      failures.value().forEach(f -> failedKeys.add(f.substring(0, f.indexOf('\t'))));
+      failures.value().forEach(f -> failedKeys.add(f.key()));
       List<String> replaced = todo.stream().map(r -> r.runId() + "@" + r.step())
           .filter(k -> !failedKeys.contains(k)).toList();
       Dataset<Row> keep = kept.where(org.apache.spark.sql.functions.not(
@@ -114,7 +114,7 @@ public final class ProbeStage {
       fresh.unpersist();
     }
     double seconds = (System.nanoTime() - start) / 1e9;
-    List<String> failed = failures.value().stream().map(f -> f.substring(f.indexOf('\t') + 1)).distinct().toList();
+    List<String> failed = failures.value().stream().map(Failure::message).distinct().toList();
     int probed = todo.size() - failed.size();
     double ms = probed == 0 ? 0 : taskNanos.value() / 1e6 / todo.size();
     out.printf("probes: %d checkpoints probed (%d already in the table) in %.1f s, %.0f ms per checkpoint"
@@ -124,9 +124,12 @@ public final class ProbeStage {
     return new Result(probed, already, failed, rowCount.value(), seconds, ms);
   }
 
+  /** A checkpoint that could not be probed: its {@code run_id@step} and what went wrong. */
+  record Failure(String key, String message) implements java.io.Serializable {}
+
   private static MapPartitionsFunction<CheckpointRef, Row> probeCheckpoints(
       Broadcast<TaskProbes> probes, RunStore store, int cpuThreads, LongAccumulator nanos,
-      LongAccumulator rowCount, CollectionAccumulator<String> failures) {
+      LongAccumulator rowCount, CollectionAccumulator<Failure> failures) {
     return refs -> {
       NDManager manager = NDManager.newBaseManager(TrainingStage.startTorch(cpuThreads));
       return new CheckpointRows(refs, ref -> {
@@ -139,7 +142,7 @@ public final class ProbeStage {
           rowCount.add(rows.size());
           return rows;
         } catch (IOException | RuntimeException e) { // one bad checkpoint must not stop the others
-          failures.add(ref.runId() + "@" + ref.step() + "\trun " + ref.runId() + " step " + ref.step() + ": " + e);
+          failures.add(new Failure(ref.runId() + "@" + ref.step(), "run " + ref.runId() + " step " + ref.step() + ": " + e));
           return Collections.<Row>emptyList();
         } finally {
           nanos.add(System.nanoTime() - t0);

@@ -23,14 +23,28 @@ public final class Evaluator {
   private Evaluator() {}
 
   /**
-   * Predictions {@code [member][row · reads + read]} for one table: the argmax at the last
-   * position, or at each of the table's read positions.
+   * What one pass over a table gives: each member's predictions {@code [member][row · reads +
+   * read]} and, when asked for, its mean cross-entropy over the scored reads (target ≥ 0 and,
+   * where the table has a loss mask, mask 1): a masked LM's dev loss.
+   *
+   * @param crossEntropy {@code [member]}, or null when not asked for
+   * @param lossReads how many reads the cross-entropy averages over
    */
+  public record Pass(int[][] predictions, double[] crossEntropy, long lossReads) {}
+
+  /** Predictions for one table: the argmax at the last position, or at each read position. */
   public static int[][] predict(PackedTransformer model, TokenTable table, NDManager manager) {
+    return pass(model, table, manager, false).predictions();
+  }
+
+  /** Predictions and, with {@code withLoss}, the cross-entropy, from the same forward passes. */
+  public static Pass pass(PackedTransformer model, TokenTable table, NDManager manager, boolean withLoss) {
     int k = (int) model.params().packSize();
     int t = table.seqLen();
     int r = table.reads();
     int[][] predictions = new int[k][table.rows() * r];
+    double[] sums = withLoss ? new double[k] : null;
+    long counted = 0;
     Autograd.record(false);
     for (int start = 0; start < table.rows(); start += CHUNK) {
       int n = Math.min(CHUNK, table.rows() - start);
@@ -56,61 +70,47 @@ public final class Evaluator {
             predictions[m][start * r + i] = (int) argmax[m * n * r + i];
           }
         }
+        if (withLoss) {
+          counted += addLoss(logits.reshape(k, n * r, -1), table, start * r, n * r, sums, manager);
+        }
       }
     }
-    return predictions;
+    double[] loss = null;
+    if (withLoss) {
+      loss = new double[k];
+      for (int m = 0; m < k; m++) {
+        loss[m] = counted == 0 ? Double.NaN : sums[m] / counted;
+      }
+    }
+    return new Pass(predictions, loss, counted);
   }
 
   /**
-   * Each member's mean cross-entropy over the table's scored reads (target ≥ 0 and, where the
-   * table has a loss mask, mask 1), with its key mask: a masked LM's dev loss.
-   *
-   * @return {@code [member]}, and the number of reads it averages over last
+   * Adds each member's summed cross-entropy over reads {@code from .. from+count−1} to
+   * {@code sums}; returns how many of those reads are scored. {@code logits} is (K, count, C).
    */
-  public static double[] crossEntropy(PackedTransformer model, TokenTable table, NDManager manager) {
-    int k = (int) model.params().packSize();
-    int t = table.seqLen();
-    int r = table.reads();
-    double[] sums = new double[k];
-    long counted = 0;
-    Autograd.record(false);
-    for (int start = 0; start < table.rows(); start += CHUNK) {
-      int n = Math.min(CHUNK, table.rows() - start);
-      long[] tokens = new long[k * n * t];
-      long[] positions = new long[k * n * r];
-      long[] labels = new long[k * n * r];
-      float[] weights = new float[k * n * r];
+  private static long addLoss(NDArray logits, TokenTable table, int from, int count, double[] sums,
+      NDManager manager) {
+    int k = sums.length;
+    long[] labels = new long[k * count];
+    float[] weights = new float[k * count];
+    long scored = 0;
+    for (int i = 0; i < count; i++) {
+      int j = from + i;
+      boolean counts = table.targets()[j] >= 0 && (table.lossMask() == null || table.lossMask()[j] > 0);
+      scored += counts ? 1 : 0;
       for (int m = 0; m < k; m++) {
-        for (int i = 0; i < n * t; i++) {
-          tokens[m * n * t + i] = table.tokens()[start * t + i];
-        }
-        for (int i = 0; i < n * r; i++) {
-          int j = start * r + i;
-          positions[m * n * r + i] = table.readPositions() == null ? t - 1 : table.readPositions()[j];
-          labels[m * n * r + i] = Math.max(0, table.targets()[j]);
-          boolean scored = table.targets()[j] >= 0 && (table.lossMask() == null || table.lossMask()[j] > 0);
-          weights[m * n * r + i] = scored ? 1f : 0f;
-          counted += m == 0 && scored ? 1 : 0;
-        }
-      }
-      try (NDScope scope = new NDScope()) {
-        NDArray logits = model.logitsAt(Tensors.of(manager, tokens, new Shape(k, n, t)),
-            Tensors.of(manager, positions, new Shape(k, n, r)), KeyMasks.of(java.util.Collections.nCopies(k, table),
-                start, n, manager)); // (K,n,R,C)
-        NDArray nll = logits.logSoftmax(-1).gather(Tensors.of(manager, labels, new Shape(k, n, r, 1)), 3).neg()
-            .reshape(k, n * r).mul(Tensors.of(manager, weights, new Shape(k, n * r))).sum(new int[] {1});
-        float[] perMember = Tensors.floats(nll);
-        for (int m = 0; m < k; m++) {
-          sums[m] += perMember[m];
-        }
+        labels[m * count + i] = Math.max(0, table.targets()[j]);
+        weights[m * count + i] = counts ? 1f : 0f;
       }
     }
-    double[] out = new double[k + 1];
+    NDArray nll = logits.logSoftmax(-1).gather(Tensors.of(manager, labels, new Shape(k, count, 1)), 2).neg()
+        .reshape(k, count).mul(Tensors.of(manager, weights, new Shape(k, count))).sum(new int[] {1});
+    float[] perMember = Tensors.floats(nll);
     for (int m = 0; m < k; m++) {
-      out[m] = counted == 0 ? Double.NaN : sums[m] / counted;
+      sums[m] += perMember[m];
     }
-    out[k] = counted;
-    return out;
+    return scored;
   }
 
   /** A member's cross-entropy row (see {@link #crossEntropy}). */
