@@ -24,7 +24,8 @@ import org.apache.spark.sql.SparkSession;
 public final class DatasetWriter {
   private DatasetWriter() {}
 
-  public record Result(DatasetMetadata metadata, double rowsPerSecond) {}
+  /** @param details what generation found, for the console (null when nothing to say) */
+  public record Result(DatasetMetadata metadata, double rowsPerSecond, String details) {}
 
   public static Result write(
       SparkSession spark,
@@ -49,7 +50,17 @@ public final class DatasetWriter {
             .map((MapFunction<Long, Row>) source::row, Encoders.row(source.schema()));
     rows.write().mode(SaveMode.ErrorIfExists).partitionBy("split").parquet(dir);
     double seconds = (System.nanoTime() - start) / 1e9;
+    return commit(spark, dir, task, datasetId, seed, spec, source.rowCount(), seconds, null);
+  }
 
+  /**
+   * Checks the rows written under {@code dir} (partitioned by {@code split}) against the count
+   * the generator meant, then writes the metadata, last: only now does the dataset exist.
+   *
+   * @param details a line for the console about what generation found (null for none)
+   */
+  public static Result commit(SparkSession spark, String dir, String task, String datasetId, long seed, Object spec,
+      long expectedRows, double seconds, String details) throws IOException {
     Map<String, Long> splitRows = new LinkedHashMap<>();
     List<Row> counts =
         spark.read().parquet(dir).groupBy("split").count().orderBy("split").collectAsList();
@@ -57,14 +68,13 @@ public final class DatasetWriter {
       splitRows.put(r.getString(0), r.getLong(1));
     }
     long total = splitRows.values().stream().mapToLong(Long::longValue).sum();
-    if (total != source.rowCount()) {
-      throw new IOException(
-          "wrote " + total + " rows to " + dir + " but the source has " + source.rowCount());
+    if (total != expectedRows) {
+      throw new IOException("wrote " + total + " rows to " + dir + " but the source has " + expectedRows);
     }
     DatasetMetadata metadata =
         new DatasetMetadata(
             datasetId, task, seed, DatasetMetadata.asMap(spec), splitRows, total, seconds);
-    metadata.write(dir, conf);
-    return new Result(metadata, source.rowCount() / seconds);
+    metadata.write(dir, spark.sparkContext().hadoopConfiguration());
+    return new Result(metadata, expectedRows / seconds, details);
   }
 }

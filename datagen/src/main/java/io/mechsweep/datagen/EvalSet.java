@@ -12,7 +12,8 @@ import java.util.Map;
  * @param alternativeTargets other answers worth counting, by name (e.g. "symmetric" → x-6)
  * @param recordDeviation whether to record the histogram of prediction − target
  * @param recordLoss whether to record the mean cross-entropy over the scored reads (a masked
- *     LM's dev loss)
+ *     LM's dev loss); such a set's reads are each row's chosen positions, in no fixed slot, so no
+ *     per-slot accuracy is recorded for it
  */
 public record EvalSet(
     String name,

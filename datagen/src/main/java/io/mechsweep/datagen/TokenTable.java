@@ -78,6 +78,32 @@ public record TokenTable(
     return readPositions == null;
   }
 
+  /**
+   * The same table read {@code r ≥ reads} times per row: the added reads are padding (position 0,
+   * target −1: neither loss nor score), so tables of a pack can share one read count.
+   */
+  public TokenTable withReads(int r) {
+    if (r == reads) {
+      return this;
+    }
+    if (r < reads || readPositions == null) {
+      throw new IllegalArgumentException("can pad explicit reads only, from " + reads + " to more, not " + r);
+    }
+    int rows = rows();
+    int[] t = new int[rows * r];
+    int[] p = new int[rows * r];
+    float[] m = lossMask == null ? null : new float[rows * r];
+    java.util.Arrays.fill(t, -1);
+    for (int i = 0; i < rows; i++) {
+      System.arraycopy(targets, i * reads, t, i * r, reads);
+      System.arraycopy(readPositions, i * reads, p, i * r, reads);
+      if (m != null) {
+        System.arraycopy(lossMask, i * reads, m, i * r, reads);
+      }
+    }
+    return new TokenTable(seqLen, r, tokens, t, p, m, keyMask);
+  }
+
   /** The first {@code n} rows (all when {@code n} ≥ rows). */
   public TokenTable head(int n) {
     int[] all = new int[Math.min(n, rows())];

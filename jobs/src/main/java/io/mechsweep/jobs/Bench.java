@@ -83,7 +83,12 @@ final class Bench implements Callable<Integer> {
     if (steps < 1 || packs.stream().anyMatch(k -> k < 1) || threads.stream().anyMatch(t -> t < 1)) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--steps, --packs and --threads must be ≥ 1");
     }
-    TrainingBenchmark.Setup setup = setup(StudyConfigParser.parse(studyConfig()));
+    TrainingBenchmark.Setup setup;
+    try {
+      setup = setup(StudyConfigParser.parse(studyConfig()));
+    } catch (UnsupportedOperationException e) { // a task whose data only a Spark job makes
+      throw new CommandLine.ParameterException(spec.commandLine(), "--task: " + e.getMessage());
+    }
     System.out.printf(Locale.ROOT, "model: %s%n", setup.describe());
     System.out.printf(Locale.ROOT, "machine: %s, %d cores, Java %s%n",
         cpuModel(), Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));

@@ -39,7 +39,8 @@ class ConfigFuzzTest {
     Random random = new Random(20261123);
     int valid = 0;
     int refused = 0;
-    for (String task : List.of("anchor", "varassign", "lego")) {
+    List<String> tasks = List.of("anchor", "varassign", "lego", "topics", "wikipedia");
+    for (String task : tasks) {
       Path file = Path.of(System.getProperty("mechsweep.repo", ".."), "conf", "studies", task + "-quickstart.yaml");
       String original = Files.readString(file);
       JsonNode tree = YAML.readTree(original);
@@ -61,7 +62,7 @@ class ConfigFuzzTest {
         }
       }
     }
-    assertThat(valid + refused).isEqualTo(3 * MUTATIONS_PER_CONFIG);
+    assertThat(valid + refused).isEqualTo(tasks.size() * MUTATIONS_PER_CONFIG);
     assertThat(refused).as("most mutations are errors").isGreaterThan(valid);
     assertThat(valid).as("some mutations are harmless").isPositive();
   }

@@ -74,8 +74,8 @@ class StudyConfigParserTest {
 
   @Test
   void missingSectionsUnknownTasksAndImpossibleBatchesAreRefused() {
-    assertThatThrownBy(() -> StudyConfigParser.parse("study: x\ntask: {name: topics}\n", "t"))
-        .hasMessageContaining("task.name: got 'topics'; allowed: one of the known tasks [anchor, varassign, lego]")
+    assertThatThrownBy(() -> StudyConfigParser.parse("study: x\ntask: {name: topic}\n", "t"))
+        .hasMessageContaining("task.name: got 'topic'; allowed: one of the known tasks [anchor, varassign, lego, topics, wikipedia]")
         .hasMessageContaining("model: missing section")
         .hasMessageContaining("seeds: missing");
     assertThatThrownBy(() -> StudyConfigParser.parse(TINY.replace("batch_size: 32", "batch_size: 5000"), "t"))

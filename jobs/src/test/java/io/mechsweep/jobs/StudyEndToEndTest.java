@@ -80,8 +80,11 @@ class StudyEndToEndTest {
     assertThat(printed).contains("depth gamma  peak_lr");
     assertThat(printed.lines().filter(l -> l.matches("^[12]\\s+0\\.[38]0\\s.*")).count()).isEqualTo(4);
 
-    for (Tables.Table t : Tasks.tables()) {
-      assertThat(root.resolve("tables").resolve(t.name()).resolve("study=tiny")).isDirectory();
+    List<Tables.Table> written = new java.util.ArrayList<>(Tables.SHARED);
+    written.addAll(new io.mechsweep.jobs.tasks.AnchorTask.Kind().tables());
+    for (Tables.Table t : Tasks.tables()) { // every table in the catalog; this task's and the shared ones written
+      assertThat(root.resolve("tables").resolve(t.name()).resolve("study=tiny").toFile().isDirectory())
+          .as(t.name()).isEqualTo(written.contains(t));
       List<String> columns = Arrays.stream(spark.table("mechsweep." + t.name()).schema().fields())
           .map(f -> f.name() + ":" + f.dataType().simpleString()).toList();
       List<String> expected = new java.util.ArrayList<>(Arrays.stream(t.schema().fields())

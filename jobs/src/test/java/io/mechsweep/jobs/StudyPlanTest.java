@@ -66,4 +66,16 @@ class StudyPlanTest {
     }
     assertThat(Bench.setup(varassign.config()).init()).isEqualTo(new InitScheme.FixedStd(0.8 / Math.sqrt(128)));
   }
+
+  /** The shipped lego config that starts from the Wikipedia quickstart's encoder names that run's current id. */
+  @Test
+  void theWikipediaPretrainedLegoStudyStartsFromTheWikipediaQuickstartsRun() throws Exception {
+    Path studies = Path.of(System.getProperty("mechsweep.repo", ".."), "conf", "studies");
+    StudyPlan wikipedia = StudyPlan.of(StudyConfigParser.parse(studies.resolve("wikipedia-quickstart.yaml")));
+    StudyPlan lego = StudyPlan.of(StudyConfigParser.parse(studies.resolve("lego-wikipedia-pretrained.yaml")));
+    assertThat(wikipedia.runs()).hasSize(1);
+    assertThat(lego.config().model().initFrom()).containsExactly(null, wikipedia.runs().get(0).runId() + ":blocks");
+    assertThat(lego.config().model().dModel()).isEqualTo(wikipedia.config().model().dModel());
+    assertThat(lego.config().model().depths()).isEqualTo(wikipedia.config().model().depths());
+  }
 }

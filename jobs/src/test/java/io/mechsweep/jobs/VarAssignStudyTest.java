@@ -89,8 +89,8 @@ class VarAssignStudyTest {
         .hasMessageContaining("model.mlp_removed_layers: got [2]; allowed: layer indices below every depth [2]")
         .hasMessageContaining("model.frozen: got [embed.nope]; allowed: names of the model's parameters")
         .hasMessageContaining("training.schedule.warmup_steps: got 5; allowed: nothing with schedule kind constant");
-    assertThatThrownBy(() -> StudyConfigParser.parse(TINY.replace("name: varassign", "name: topics"), "t"))
-        .hasMessageContaining("task.name: got 'topics'; allowed: one of the known tasks [anchor, varassign, lego]");
+    assertThatThrownBy(() -> StudyConfigParser.parse(TINY.replace("name: varassign", "name: topic"), "t"))
+        .hasMessageContaining("task.name: got 'topic'; allowed: one of the known tasks [anchor, varassign, lego, topics, wikipedia]");
   }
 
   @Test

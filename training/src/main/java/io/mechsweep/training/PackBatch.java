@@ -17,15 +17,18 @@ import java.util.List;
  */
 record PackBatch(int k, int b, TokenTable[] members) {
 
+  /** The members' batches; ones read fewer times per row (masked LMs' chosen positions) get padding reads. */
   static PackBatch of(List<TokenTable> batches) {
     TokenTable first = batches.get(0);
+    int reads = batches.stream().mapToInt(TokenTable::reads).max().orElseThrow();
     for (TokenTable t : batches) {
-      if (t.rows() != first.rows() || t.reads() != first.reads() || t.seqLen() != first.seqLen()
-          || t.readsLastOnly() != first.readsLastOnly()) {
+      if (t.rows() != first.rows() || t.seqLen() != first.seqLen() || t.readsLastOnly() != first.readsLastOnly()
+          || (t.reads() != reads && t.readsLastOnly())) {
         throw new IllegalArgumentException("pack members' batches differ in shape: " + batches);
       }
     }
-    return new PackBatch(batches.size(), first.rows(), batches.toArray(TokenTable[]::new));
+    return new PackBatch(batches.size(), first.rows(),
+        batches.stream().map(t -> t.withReads(reads)).toArray(TokenTable[]::new));
   }
 
   /** Whether the shortcut applies: one read per row at the last position, no mask, no padding. */

@@ -13,6 +13,7 @@ import io.mechsweep.training.checkpoint.Checkpoint;
 import io.mechsweep.training.checkpoint.EncoderInit;
 import io.mechsweep.training.checkpoint.RunStore;
 import io.mechsweep.training.checkpoint.SourceCheckpoint;
+import io.mechsweep.training.eval.EarlyStopping;
 import io.mechsweep.training.eval.EvalRow;
 import io.mechsweep.training.eval.Evaluator;
 import io.mechsweep.training.eval.MetricRow;
@@ -84,17 +85,30 @@ public final class PackTrainer {
     final List<EvalRow> evals = new ArrayList<>();
     String failure;
     double lastLoss = Double.NaN;
+    EarlyStopping stopping;
 
-    Member(MemberSpec spec, TrainSource.BatchStream batches) {
+    Member(MemberSpec spec, TrainSource.BatchStream batches, int patience) {
       this.spec = spec;
       this.batches = batches;
+      this.stopping = new EarlyStopping(patience);
+    }
+
+    /** Still updated: neither failed nor stopped early (a stopped member keeps its parameters). */
+    boolean training() {
+      return failure == null && !stopping.stopped();
+    }
+
+    /** The step its result ends at: where it stopped early, else where the pack stopped. */
+    int finalStep(int packStep) {
+      return stopping.stopped() ? stopping.stoppedAt() : packStep;
     }
   }
 
   public List<RunOutcome> train() {
     List<Member> members = new ArrayList<>();
     for (MemberSpec m : pack.members()) {
-      members.add(new Member(m, data.train().variant(m.dataVariant()).stream(m.seed(), pack.train().batchSize())));
+      members.add(new Member(m, data.train().variant(m.dataVariant()).stream(m.seed(), pack.train().batchSize()),
+          pack.train().patience()));
     }
     long start = System.nanoTime();
     long stepNanos = 0;
@@ -123,10 +137,11 @@ public final class PackTrainer {
           mimic(model, members, manager);
         }
         evaluate(model, members, 0, manager);
+        stopEarly(members, 0);
       }
       long trainStart = System.nanoTime();
       long lastLine = trainStart;
-      while (step < tc.steps() && members.stream().anyMatch(m -> m.failure == null)) {
+      while (step < tc.steps() && members.stream().anyMatch(Member::training)) {
         long t0 = System.nanoTime();
         trainStep(model, adam, members, step, manager);
         if (step - startStep >= UNTIMED_STEPS) {
@@ -144,8 +159,9 @@ public final class PackTrainer {
               (now - trainStart) / 1e9);
           lastLine = now;
         }
-        if (store != null && tc.isCheckpointStep(step)) {
-          checkpoint(params, adam, members, step, manager);
+        List<Member> stoppedNow = evalStep ? stopEarly(members, step) : List.of();
+        if (store != null && (tc.isCheckpointStep(step) || !stoppedNow.isEmpty())) {
+          checkpoint(params, adam, tc.isCheckpointStep(step) ? members : stoppedNow, step, manager);
         }
       }
     } catch (Exception | OutOfMemoryError e) {
@@ -165,7 +181,7 @@ public final class PackTrainer {
               m.spec.runId(),
               m.failure == null ? RunOutcome.FINISHED : RunOutcome.FAILED,
               m.failure,
-              step,
+              m.finalStep(step),
               m.lastLoss,
               startStep,
               seconds,
@@ -195,7 +211,7 @@ public final class PackTrainer {
     for (int m = 0; m < k; m++) {
       Member member = members.get(m);
       batches.add(member.batches.batch(step));
-      boolean active = member.failure == null;
+      boolean active = member.training();
       lr[m] = active ? (float) pack.train().schedule().at(step, member.spec.peakLr()) : 0f;
       wd[m] = active ? (float) member.spec.weightDecay() : 0f;
     }
@@ -226,7 +242,7 @@ public final class PackTrainer {
         float[] gradNorms = Tensors.floats(norms);
         for (int m = 0; m < k; m++) {
           Member member = members.get(m);
-          if (member.failure != null) {
+          if (!member.training()) {
             continue;
           }
           if (!Float.isFinite(losses[m])) {
@@ -261,7 +277,7 @@ public final class PackTrainer {
       float[] lr = new float[k];
       for (int m = 0; m < k; m++) {
         batches.add(streams.get(m).batch(step));
-        lr[m] = members.get(m).failure == null ? (float) stage.lr() : 0f;
+        lr[m] = members.get(m).training() ? (float) stage.lr() : 0f;
       }
       PackBatch batch = PackBatch.of(batches);
       update(model, adam, members, MetricRow.MIMIC, step, lr, new float[k],
@@ -313,7 +329,7 @@ public final class PackTrainer {
       Evaluator.Pass pass = Evaluator.pass(model, set.table(), manager, set.recordLoss());
       for (int m = 0; m < members.size(); m++) {
         Member member = members.get(m);
-        if (member.failure == null) {
+        if (member.training()) {
           member.evals.addAll(Evaluator.score(member.spec.runId(), step, set, pass.predictions()[m]));
           if (pass.crossEntropy() != null) {
             member.evals.add(Evaluator.crossEntropyRow(member.spec.runId(), step, set, pass.crossEntropy()[m],
@@ -322,6 +338,35 @@ public final class PackTrainer {
         }
       }
     }
+  }
+
+  /**
+   * Members whose held-out cross-entropy has not improved for {@code patience} evaluations stop
+   * here: their learning rate is 0 from now on, their last checkpoint is this step, and their
+   * result ends here. The pack ends when every member has stopped or failed.
+   */
+  private List<Member> stopEarly(List<Member> members, int step) {
+    List<Member> stopped = new ArrayList<>();
+    for (Member m : members) {
+      if (!m.training()) {
+        continue;
+      }
+      for (int i = m.evals.size() - 1; i >= 0 && m.evals.get(i).step() == step; i--) {
+        EvalRow r = m.evals.get(i);
+        if (r.metric().equals(EvalRow.CROSS_ENTROPY) && isFirstLossSet(r.evalSet()) && m.stopping.observe(step, r.value())) {
+          LOG.info(String.format(java.util.Locale.ROOT, "pack %s: run %s stops early at step %d: no lower %s"
+              + " cross-entropy in %d evaluations (best %.4f at step %d)", pack.packId(), m.spec.runId(), step,
+              r.evalSet(), pack.train().patience(), m.stopping.best(), m.stopping.bestStep()));
+          stopped.add(m);
+        }
+      }
+    }
+    return stopped;
+  }
+
+  /** Early stopping watches the first evaluation set that records a loss. */
+  private boolean isFirstLossSet(String name) {
+    return data.evalSets().stream().filter(EvalSet::recordLoss).findFirst().map(s -> s.name().equals(name)).orElse(false);
   }
 
   /**
@@ -364,6 +409,7 @@ public final class PackTrainer {
       return 0;
     }
     Map<String, TreeSet<Integer>> valid = new LinkedHashMap<>();
+    Set<String> rejected = new java.util.HashSet<>(); // runs with a checkpoint that failed to verify
     for (MemberSpec m : pack.members()) {
       TreeSet<Integer> steps = new TreeSet<>(store.completedSteps(m.runId()));
       steps.removeIf(s -> s > pack.train().steps());
@@ -380,6 +426,9 @@ public final class PackTrainer {
       }
       if (common == null || common.isEmpty()) {
         valid.forEach((run, steps) -> {
+          if (!rejected.contains(run)) {
+            return; // never checkpointed: a fresh start, nothing to say
+          }
           if (steps.isEmpty() && valid.size() > 1) {
             LOG.warn("pack {}: run {} has no valid checkpoint, so it restarts from step 0, and its pack-mates"
                 + " retrain with it (to the same numbers)", pack.packId(), run);
@@ -398,6 +447,7 @@ public final class PackTrainer {
           LOG.warn("pack {}: run {}: {}; it falls back to its previous checkpoint", pack.packId(), e.getKey(),
               corrupt.getMessage());
           e.getValue().remove(step);
+          rejected.add(e.getKey());
           allValid = false;
         }
       }
@@ -439,6 +489,7 @@ public final class PackTrainer {
       if (!m.metrics.isEmpty()) {
         m.lastLoss = m.metrics.get(m.metrics.size() - 1).loss();
       }
+      m.stopping = EarlyStopping.replay(pack.train().patience(), m.evals);
     }
     ParameterSet stacked = ParameterSet.stack(params, manager);
     stacked.asMap().forEach((name, p) -> p.setRequiresGradient(!pack.model().frozen().contains(name)));
@@ -458,8 +509,8 @@ public final class PackTrainer {
     ParameterSet m2 = new ParameterSet(prefixed(adam.secondMoments(), "v."));
     for (int k = 0; k < members.size(); k++) {
       Member member = members.get(k);
-      if (member.failure != null) {
-        continue;
+      if (member.failure != null || (member.stopping.stopped() && member.stopping.stoppedAt() != step)) {
+        continue; // a member that stopped early keeps its stop step as its last checkpoint
       }
       try (NDManager host = NDManager.newBaseManager(Device.cpu())) {
         NDList p = params.member(k, host);

@@ -151,6 +151,18 @@ class LegoTrainingTest {
       assertThatThrownBy(() -> EncoderInit.apply(wider, GammaInitializer.member(wider, new InitScheme.Gamma(0.5), 9),
           checkpoint, new SourceCheckpoint("source", 3)))
           .hasMessageContaining("embed.tok (model 36×32, checkpoint 36×16)");
+
+      // ':blocks' takes the blocks and the final norm only: the embeddings stay drawn.
+      SourceCheckpoint blocks = SourceCheckpoint.parse("source@3:blocks");
+      assertThat(blocks).isEqualTo(new SourceCheckpoint("source", 3, true));
+      assertThat(blocks.toString()).isEqualTo("source@3:blocks");
+      assertThat(SourceCheckpoint.parse("source:blockz")).isNull();
+      Map<String, float[]> blocksOnly = EncoderInit.apply(UNTIED, drawn, checkpoint, blocks);
+      for (NDArray t : checkpoint) {
+        boolean copied = EncoderInit.isEncoder(t.getName()) && !t.getName().startsWith("embed.");
+        assertThat(blocksOnly.get(t.getName())).as(t.getName())
+            .containsExactly(copied ? Tensors.floats(t) : drawn.get(t.getName()));
+      }
     }
 
     // In a pack: the member that starts from the checkpoint trains, the one whose source is

@@ -46,7 +46,7 @@ public final class LegoReport implements TaskReport {
     for (Map.Entry<String, Map<String, List<double[]>>> e : bySet.entrySet()) {
       page.image("positions/" + e.getKey() + ".png",
           Charts.lines("final accuracy per chain position on " + e.getKey(), "chain position", "accuracy",
-              series(e.getValue())),
+              ReportPage.series(e.getValue())),
           "final accuracy per chain position on " + e.getKey());
     }
 
@@ -68,7 +68,7 @@ public final class LegoReport implements TaskReport {
       byPosition.forEach((bucket, pts) -> named.put("position " + position(bucket), pts));
       page.image("curves/" + e.getKey().replaceAll("[^A-Za-z0-9]+", "_") + ".png",
           Charts.curves(e.getKey() + ": accuracy per chain position on test_shuffled (mean over seeds)", "accuracy",
-              series(named), Map.of()),
+              ReportPage.series(named), Map.of()),
           "accuracy per chain position over training, " + e.getKey());
     }
 
@@ -83,15 +83,10 @@ public final class LegoReport implements TaskReport {
       List<Row> cells = page.query(String.format(Locale.ROOT, "SELECT bucket, value FROM ${db}probes WHERE study = '%%s'"
           + " AND run_id = '%s' AND step = %d AND probe = '%s' AND layer = %d AND head = %d",
           b.getString(0), b.getInt(1), LegoProbes.ATTENTION_MAP, b.getInt(2), b.getInt(3)));
-      int t = (int) Math.round(Math.sqrt(cells.size()));
-      if (t == 0) {
+      if (cells.isEmpty()) {
         continue;
       }
-      double[][] map = new double[t][t];
-      for (Row c : cells) {
-        String[] qk = c.getString(0).split(",");
-        map[Integer.parseInt(qk[0])][Integer.parseInt(qk[1])] = c.getDouble(1);
-      }
+      double[][] map = ReportPage.squareMatrix(cells);
       boolean association = probe.equals(LegoProbes.ASSOCIATION);
       String title = String.format(Locale.ROOT, "%s head: layer %d head %d, run %s, step %d (%s %.2f)",
           association ? "association" : "local", b.getInt(2), b.getInt(3), b.getString(0), b.getInt(1),
@@ -105,13 +100,6 @@ public final class LegoReport implements TaskReport {
     return Integer.parseInt(bucket.substring("read_".length()));
   }
 
-  /** Named (x, y) points as the {@code [xs, ys]} series Charts draws, in the map's order. */
-  private static Map<String, double[][]> series(Map<String, List<double[]>> points) {
-    Map<String, double[][]> out = new LinkedHashMap<>();
-    points.forEach((name, pts) -> out.put(name, new double[][] {
-        pts.stream().mapToDouble(p -> p[0]).toArray(), pts.stream().mapToDouble(p -> p[1]).toArray()}));
-    return out;
-  }
 
   @Override
   public String exampleQueries(String root, String study) {

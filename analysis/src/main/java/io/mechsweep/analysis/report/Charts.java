@@ -212,22 +212,51 @@ public final class Charts {
 
   /** One attention pattern, {@code [query][key]}, as a heatmap without cell labels. */
   public static byte[] attentionMap(String title, double[][] pattern) throws IOException {
-    int t = pattern.length;
+    return heatmap(title, pattern, "key position", "query position", 0, 1, Color.WHITE);
+  }
+
+  /**
+   * A square matrix {@code [row][col]} as a heatmap without cell labels with its colour scale:
+   * white to dark blue, or red through white (at 0) to dark blue when values are negative too.
+   */
+  public static byte[] heatmap(String title, double[][] matrix, String xTitle, String yTitle) throws IOException {
+    double lo = Double.POSITIVE_INFINITY;
+    double hi = Double.NEGATIVE_INFINITY;
+    for (double[] row : matrix) {
+      for (double v : row) {
+        lo = Math.min(lo, v);
+        hi = Math.max(hi, v);
+      }
+    }
+    if (lo < 0) { // symmetric, so white (the middle colour) sits at 0
+      hi = Math.max(-lo, hi);
+      lo = -hi;
+    }
+    if (!(hi > lo)) {
+      hi = lo + 1;
+    }
+    return heatmap(title, matrix, xTitle, yTitle, lo, hi, lo < 0 ? new Color(0xb2182b) : Color.WHITE);
+  }
+
+  private static byte[] heatmap(String title, double[][] matrix, String xTitle, String yTitle, double min, double max,
+      Color low) throws IOException {
+    int t = matrix.length;
     HeatMapChart chart = new HeatMapChartBuilder().width(720).height(640).title(title).build();
-    chart.getStyler().setShowValue(false).setMin(0).setMax(1);
-    chart.getStyler().setRangeColors(new Color[] {Color.WHITE, new Color(0x08306b)});
-    chart.getStyler().setLegendVisible(false);
+    chart.getStyler().setShowValue(false).setMin(min).setMax(max);
+    chart.getStyler().setRangeColors(low.equals(Color.WHITE) ? new Color[] {Color.WHITE, new Color(0x08306b)}
+        : new Color[] {low, Color.WHITE, new Color(0x08306b)});
+    chart.getStyler().setLegendVisible(!low.equals(Color.WHITE) || min != 0 || max != 1);
     List<Number[]> cells = new ArrayList<>();
     List<Integer> axis = new ArrayList<>();
     for (int q = 0; q < t; q++) {
       axis.add(q);
       for (int k = 0; k < t; k++) {
-        cells.add(new Number[] {k, q, pattern[q][k]});
+        cells.add(new Number[] {k, q, matrix[q][k]});
       }
     }
-    chart.addSeries("attention", axis, axis, cells);
-    chart.setXAxisTitle("key position");
-    chart.setYAxisTitle("query position");
+    chart.addSeries("values", axis, axis, cells);
+    chart.setXAxisTitle(xTitle);
+    chart.setYAxisTitle(yTitle);
     return png(chart);
   }
 

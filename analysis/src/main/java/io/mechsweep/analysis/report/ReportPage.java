@@ -73,6 +73,25 @@ public final class ReportPage {
     html.image(name, alt);
   }
 
+  /** Named (x, y) points as the {@code [xs, ys]} series Charts draws, in the map's order. */
+  public static Map<String, double[][]> series(Map<String, List<double[]>> points) {
+    Map<String, double[][]> out = new java.util.LinkedHashMap<>();
+    points.forEach((name, pts) -> out.put(name, new double[][] {
+        pts.stream().mapToDouble(p -> p[0]).toArray(), pts.stream().mapToDouble(p -> p[1]).toArray()}));
+    return out;
+  }
+
+  /** Rows of (bucket {@code "<row>,<col>"}, value) of a square matrix, as the matrix. */
+  public static double[][] squareMatrix(List<Row> cells) {
+    int n = (int) Math.round(Math.sqrt(cells.size()));
+    double[][] m = new double[n][n];
+    for (Row c : cells) {
+      String[] rc = c.getString(0).split(",");
+      m[Integer.parseInt(rc[0])][Integer.parseInt(rc[1])] = c.getDouble(1);
+    }
+    return m;
+  }
+
   /** One column of query rows as doubles. */
   public static double[] column(List<Row> rows, int i) {
     return rows.stream().mapToDouble(r -> ((Number) r.get(i)).doubleValue()).toArray();

@@ -19,7 +19,10 @@ import java.util.List;
  * @param gamma the initialization rate, or null when the run uses a fixed {@code initStd}
  * @param initFrom {@code run_id[@step]} whose encoder the run started from, or null
  * @param dataVariant the task's training-data variant (lego: {@code shuffled}/{@code sorted}),
- *     null when the task has only one
+ *     null when the task has only one (topics: the model setting)
+ * @param taskSettings the task's settings that change training but not its dataset (topics: the
+ *     masking), null when it has none
+ * @param earlyStoppingPatience evaluations without a lower held-out loss before the run stops; 0 = off
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record RunConfig(
@@ -57,5 +60,7 @@ public record RunConfig(
     @JsonInclude(JsonInclude.Include.NON_DEFAULT) int mimicSteps,
     @JsonInclude(JsonInclude.Include.NON_NULL) Double mimicLr,
     @JsonInclude(JsonInclude.Include.NON_NULL) String initFrom,
-    @JsonInclude(JsonInclude.Include.NON_NULL) String dataVariant)
+    @JsonInclude(JsonInclude.Include.NON_NULL) String dataVariant,
+    @JsonInclude(JsonInclude.Include.NON_NULL) String taskSettings,
+    @JsonInclude(JsonInclude.Include.NON_DEFAULT) int earlyStoppingPatience)
     implements Serializable {}

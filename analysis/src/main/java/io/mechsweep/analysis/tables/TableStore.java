@@ -46,6 +46,10 @@ public final class TableStore {
     return new Path(new Path(root, "tables"), table.name()).toString();
   }
 
+  public SparkSession spark() {
+    return spark;
+  }
+
   public String root() {
     return root;
   }

@@ -84,10 +84,7 @@ public final class VarAssignReport implements TaskReport {
       points.computeIfAbsent(name, k -> new java.util.ArrayList<>())
           .add(new double[] {((Number) r.get(n - 2)).doubleValue(), ((Number) r.get(n - 1)).doubleValue()});
     }
-    Map<String, double[][]> out = new LinkedHashMap<>();
-    points.forEach((name, pts) -> out.put(name, new double[][] {
-        pts.stream().mapToDouble(p -> p[0]).toArray(), pts.stream().mapToDouble(p -> p[1]).toArray()}));
-    return out;
+    return ReportPage.series(points);
   }
 
   @Override

@@ -3,7 +3,6 @@ package io.mechsweep.datagen.topics;
 import io.mechsweep.datagen.DatasetMetadata;
 import io.mechsweep.datagen.DatasetReader;
 import io.mechsweep.datagen.DatasetWriter;
-import io.mechsweep.datagen.EvalSet;
 import io.mechsweep.datagen.IntColumns;
 import io.mechsweep.datagen.RowSource;
 import io.mechsweep.datagen.TaskData;
@@ -75,12 +74,8 @@ public final class LdaDataset implements RowSource {
 
     /** The masked-LM training source and the dev set, scored by accuracy and cross-entropy. */
     public TaskData taskData(MaskedLm masking, int maxEvalRows) {
-      int seqLen = spec.maxTokens();
-      int v = spec.vocabularySize();
-      List<LdaDocument> evalDocs = dev.subList(0, Math.min(maxEvalRows, dev.size()));
-      EvalSet devSet = EvalSet.ungroupedWithLoss(LdaGenerator.DEV,
-          MlmTable.of(evalDocs, masking, MaskedLm.DEV_STREAM, 0, seqLen, v));
-      return new TaskData(TASK, datasetId, v, v, new TopicsTrainSource(train, masking, seqLen, v), List.of(devSet));
+      return TopicsTrainSource.taskData(TASK, datasetId, train, dev, masking, maxEvalRows, spec.maxTokens(),
+          spec.vocabularySize());
     }
   }
 

@@ -3,7 +3,9 @@ package io.mechsweep.datagen.topics;
 import java.io.Serializable;
 
 /**
- * One synthetic document.
+ * One document of a topics corpus: a synthetic LDA document, or a chunk of a Wikipedia article
+ * (then {@code topics} holds the fitted LDA's assignment of each word, −1 for none, and
+ * {@code mixture} is empty).
  *
  * @param tokens START, the words (as tokens), END; no padding (batches pad)
  * @param topics the topic each word was drawn from, one per word (not per token)

@@ -1,6 +1,8 @@
 package io.mechsweep.datagen.topics;
 
 import io.mechsweep.datagen.BatchSampler;
+import io.mechsweep.datagen.EvalSet;
+import io.mechsweep.datagen.TaskData;
 import io.mechsweep.datagen.TrainSource;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,6 +19,20 @@ public record TopicsTrainSource(List<LdaDocument> documents, MaskedLm masking, i
     documents = List.copyOf(documents);
   }
 
+  /**
+   * A masked-LM task's training data: batches from {@code train}, and the first
+   * {@code maxEvalRows} of {@code dev} (masked once, with a stream of their own) as the set
+   * {@code dev}, scored by accuracy and cross-entropy at the chosen positions.
+   */
+  public static TaskData taskData(String task, String datasetId, List<LdaDocument> train, List<LdaDocument> dev,
+      MaskedLm masking, int maxEvalRows, int seqLen, int vocabularySize) {
+    List<LdaDocument> evalDocs = dev.subList(0, Math.min(maxEvalRows, dev.size()));
+    EvalSet devSet = EvalSet.ungroupedWithLoss(LdaGenerator.DEV,
+        MlmTable.of(evalDocs, masking, MaskedLm.DEV_STREAM, 0, seqLen, vocabularySize));
+    return new TaskData(task, datasetId, vocabularySize, vocabularySize,
+        new TopicsTrainSource(train, masking, seqLen, vocabularySize), List.of(devSet));
+  }
+
   @Override
   public BatchStream stream(long memberSeed, int batchSize) {
     BatchSampler sampler = new BatchSampler(memberSeed, documents.size(), batchSize);
@@ -28,6 +44,15 @@ public record TopicsTrainSource(List<LdaDocument> documents, MaskedLm masking, i
       }
       return MlmTable.of(batch, masking, MaskedLm.TRAIN_STREAM, step / batchesPerEpoch, seqLen, vocabularySize);
     };
+  }
+
+  /**
+   * The topics study's grid variants are model settings (uniform attention, block W_V, …), not
+   * different data: every setting reads the same documents with the same masks.
+   */
+  @Override
+  public TrainSource variant(String name) {
+    return this;
   }
 
   @Override

@@ -31,6 +31,8 @@ public final class WikipediaCorpus {
   public static final String OTHER_NAMESPACE = "other_namespace";
   public static final String MALFORMED = "malformed";
   public static final String EMPTY = "empty";
+  /** Every status a page can get, in the order the job reports them. */
+  public static final List<String> STATUSES = List.of(ARTICLE, REDIRECT, OTHER_NAMESPACE, MALFORMED, EMPTY);
 
   /** Words shorter than this are dropped (single letters carry no topic). */
   public static final int MIN_TOKEN_LENGTH = 2;

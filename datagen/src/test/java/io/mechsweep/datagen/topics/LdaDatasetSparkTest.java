@@ -60,20 +60,31 @@ class LdaDatasetSparkTest {
     assertThat(data.seqLen()).isEqualTo(152);
     TokenTable dev = data.evalSets().get(0).table();
     assertThat(data.evalSets().get(0).recordLoss()).isTrue();
+    int reads = dev.reads();
     for (int r = 0; r < dev.rows(); r++) {
       int length = corpus.dev().get(r).tokens().length;
+      java.util.Set<Integer> chosen = new java.util.TreeSet<>();
+      for (int k = 0; k < reads; k++) { // reads at the chosen positions, then padding reads (target −1)
+        int j = r * reads + k;
+        if (dev.targets()[j] >= 0) {
+          int position = dev.readPositions()[j];
+          assertThat(chosen.add(position)).as("row %d reads position %d once", r, position).isTrue();
+          assertThat(position).isBetween(1, length - 2); // words only: never START or END
+          assertThat(dev.targets()[j]).isEqualTo(corpus.dev().get(r).tokens()[position]);
+        }
+      }
+      assertThat(chosen).as("row %d has a chosen position", r).isNotEmpty();
       for (int i = 0; i < 152; i++) {
         int j = r * 152 + i;
-        boolean chosen = dev.targets()[j] >= 0;
-        assertThat(dev.keyMask()[j]).as("row %d position %d", r, i).isEqualTo(i < length && !chosen ? 1f : 0f);
+        assertThat(dev.keyMask()[j]).as("row %d position %d", r, i)
+            .isEqualTo(i < length && !chosen.contains(i) ? 1f : 0f);
         if (i >= length) {
           assertThat(dev.tokens()[j]).isEqualTo(TopicsVocabulary.PAD);
         }
-        if (chosen) {
-          assertThat(dev.targets()[j]).isEqualTo(corpus.dev().get(r).tokens()[i]);
-        }
       }
     }
+    // Rows read as often as the row with the most chosen positions: about 15% of up to 150 words.
+    assertThat(reads).isBetween(10, 60);
     // Masks drawn once: the same document is masked alike in epochs 0 and 3; per epoch it is not.
     TokenTable first = data.train().stream(1, 30).batch(0);
     int epochs = 300 / 30;

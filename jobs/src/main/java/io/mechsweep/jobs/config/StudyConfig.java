@@ -69,7 +69,8 @@ public record StudyConfig(
       double minLr,
       double clipNorm,
       int packSize,
-      Mimic mimic)
+      Mimic mimic,
+      int patience)
       implements Serializable {}
 
   /**

@@ -111,7 +111,12 @@ public final class StudyConfigParser {
       task.checkTraining(t.batchSize()).forEach(problem -> f.problems().add(problem));
     }
     if (task != null && m != null) {
+      task.checkModel(m).forEach(problem -> f.problems().add(problem));
       frozenNamesExist(task, m, f);
+    }
+    if (task != null && t.patience() > 0 && !task.recordsHeldOutLoss()) {
+      f.problem("training.early_stopping.patience", t.patience(),
+          "0 for task " + task.kind().name() + " (early stopping watches a held-out cross-entropy it does not record)");
     }
     if (m != null) {
       distinct(f, "model.tied_layers", m.tiedLayers());
@@ -173,7 +178,7 @@ public final class StudyConfigParser {
     }
   }
 
-  /** {@code model.init_from}: checkpoints as {@code run_id[@step]}, {@code none} for a random start. */
+  /** {@code model.init_from}: checkpoints as {@code run_id[@step][:blocks]}, {@code none} for a random start. */
   private static List<String> initFrom(JsonNode model, Fields f) {
     List<String> out = new ArrayList<>();
     for (String text : f.strings(model, "model.init_from", List.of(NO_CHECKPOINT))) {
@@ -181,7 +186,8 @@ public final class StudyConfigParser {
         out.add(null);
       } else if (SourceCheckpoint.parse(text) == null) {
         f.problem("model.init_from", text,
-            "'none' or a run id with an optional step, e.g. 3f2a9c01b7de or 3f2a9c01b7de@2000");
+            "'none' or a run id with an optional step, e.g. 3f2a9c01b7de or 3f2a9c01b7de@2000, and ':blocks' after it"
+                + " to copy only the blocks (a source with another vocabulary)");
       } else {
         out.add(SourceCheckpoint.parse(text).toString());
       }
@@ -212,7 +218,9 @@ public final class StudyConfigParser {
   private static StudyConfig.Training training(JsonNode root, Fields f) {
     JsonNode training = f.section(root, "training");
     f.onlyKeys(training, "training", Set.of("steps", "batch_size", "adamw", "schedule", "peak_lr", "clip_norm", "pack_size",
-        "mimic"));
+        "mimic", "early_stopping"));
+    JsonNode stopping = training == null ? null : training.get("early_stopping");
+    f.onlyKeys(stopping, "training.early_stopping", Set.of("patience"));
     JsonNode mimic = training == null ? null : training.get("mimic");
     f.onlyKeys(mimic, "training.mimic", Set.of("steps", "lr"));
     JsonNode adamw = training == null ? null : training.get("adamw");
@@ -245,7 +253,8 @@ public final class StudyConfigParser {
         f.intIn(training, "training.pack_size", 1, 1, 1024),
         new StudyConfig.Mimic(
             f.integers(mimic, "training.mimic.steps", List.of(0L), 0, 10_000_000).stream().map(Long::intValue).toList(),
-            f.number(mimic, "training.mimic.lr", 1e-3, 0, 10, true)));
+            f.number(mimic, "training.mimic.lr", 1e-3, 0, 10, true)),
+        f.intIn(stopping, "training.early_stopping.patience", 0, 0, 1_000_000));
   }
 
   /** Frozen names must be parameters of every model of the grid. */

@@ -55,10 +55,14 @@ public record GridPoint(
     return init instanceof InitScheme.FixedStd s ? s.std() : null;
   }
 
-  /** What runs of one pack must share besides the model family: depth, tying, mimicking. */
-  record PackKey(int depth, boolean tiedLayers, int mimicSteps) implements Comparable<PackKey> {
+  /**
+   * What runs of one pack must share besides the model family: depth, tying, mimicking, and the
+   * variant where the task builds a different model per variant (else "").
+   */
+  record PackKey(int depth, boolean tiedLayers, int mimicSteps, String modelVariant) implements Comparable<PackKey> {
     private static final java.util.Comparator<PackKey> ORDER = java.util.Comparator.comparingInt(PackKey::depth)
-        .thenComparing(PackKey::tiedLayers).thenComparingInt(PackKey::mimicSteps);
+        .thenComparing(PackKey::tiedLayers).thenComparingInt(PackKey::mimicSteps)
+        .thenComparing(PackKey::modelVariant);
 
     @Override
     public int compareTo(PackKey o) {
@@ -67,11 +71,12 @@ public record GridPoint(
 
     /** {@code d<depth>}, then {@code -tied} and {@code -mimic<steps>} where they apply. */
     String label() {
-      return "d" + depth + (tiedLayers ? "-tied" : "") + (mimicSteps > 0 ? "-mimic" + mimicSteps : "");
+      return "d" + depth + (tiedLayers ? "-tied" : "") + (mimicSteps > 0 ? "-mimic" + mimicSteps : "")
+          + (modelVariant.isEmpty() ? "" : "-" + modelVariant);
     }
   }
 
-  PackKey packKey() {
-    return new PackKey(depth, tiedLayers, mimicSteps);
+  PackKey packKey(boolean variantsChangeModel) {
+    return new PackKey(depth, tiedLayers, mimicSteps, variantsChangeModel ? dataVariant : "");
   }
 }

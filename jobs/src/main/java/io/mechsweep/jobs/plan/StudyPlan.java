@@ -33,15 +33,17 @@ public record StudyPlan(StudyConfig config, String datasetId, List<RunSpec> runs
 
   /** The model of a grid point. */
   public ModelConfig modelConfig(GridPoint point) {
-    return modelConfig(point.depth(), point.tiedLayers());
+    return modelConfig(point.depth(), point.tiedLayers(), point.dataVariant());
   }
 
-  private ModelConfig modelConfig(int depth, boolean tiedLayers) {
+  /** The config's model family at one depth, rewired by the task for the variant where it does that. */
+  private ModelConfig modelConfig(int depth, boolean tiedLayers, String variant) {
     StudyConfig.Model m = config.model();
-    return new ModelConfig(
+    ModelConfig planned = new ModelConfig(
         config.task().vocabSize(), config.task().classes(), config.task().seqLen(), m.dModel(), m.dFf(),
         m.dK(), m.heads(), depth, m.norm(), m.causal(), m.mlpRemovedLayers(), m.outputBias(), m.frozen(),
         tiedLayers);
+    return config.task().model(planned, variant);
   }
 
   public TrainConfig trainConfig() {
@@ -51,7 +53,7 @@ public record StudyPlan(StudyConfig config, String datasetId, List<RunSpec> runs
         : new LrSchedule(t.warmupSteps(), t.steps(), t.startLr(), t.minLr());
     return new TrainConfig(
         t.steps(), t.batchSize(), t.beta1(), t.beta2(), t.eps(), schedule, t.clipNorm(),
-        config.logEvery(), config.evaluation().everySteps(), config.checkpointEvery());
+        config.logEvery(), config.evaluation().everySteps(), config.checkpointEvery(), t.patience());
   }
 
   /**
@@ -61,7 +63,7 @@ public record StudyPlan(StudyConfig config, String datasetId, List<RunSpec> runs
   public List<PackSpec> packs(List<RunSpec> todo) {
     Map<GridPoint.PackKey, List<RunSpec>> byKey = new TreeMap<>();
     for (RunSpec r : todo) {
-      byKey.computeIfAbsent(r.point().packKey(), d -> new ArrayList<>()).add(r);
+      byKey.computeIfAbsent(r.point().packKey(config.task().variantsChangeModel()), d -> new ArrayList<>()).add(r);
     }
     int size = config.training().packSize();
     List<PackSpec> packs = new ArrayList<>();
@@ -73,7 +75,8 @@ public record StudyPlan(StudyConfig config, String datasetId, List<RunSpec> runs
             List<RunSpec> members = runs.subList(i, Math.min(runs.size(), i + size));
             String packId = config.study() + "-" + key.label() + "-" + (i / size);
             packs.add(
-                new PackSpec(packId, modelConfig(key.depth(), key.tiedLayers()), trainConfig(), mimic,
+                new PackSpec(packId, modelConfig(key.depth(), key.tiedLayers(), runs.get(0).point().dataVariant()),
+                    trainConfig(), mimic,
                     members.stream().map(RunSpec::member).toList()));
           }
         });
@@ -93,6 +96,7 @@ public record StudyPlan(StudyConfig config, String datasetId, List<RunSpec> runs
         constant ? p.peakLr() : t.startLr(), constant ? p.peakLr() : t.minLr(), t.clipNorm(), p.seed(),
         c.evaluation().maxRowsPerSet(), c.evaluation().everySteps(), c.logEvery(), p.tiedLayers(), p.mimicSteps(),
         p.mimicSteps() > 0 ? t.mimic().lr() : null, p.initFrom(),
-        TrainSource.DEFAULT_VARIANT.equals(p.dataVariant()) ? null : p.dataVariant());
+        TrainSource.DEFAULT_VARIANT.equals(p.dataVariant()) ? null : p.dataVariant(), c.task().runSettings(),
+        t.patience());
   }
 }

@@ -29,11 +29,15 @@ public final class DatasetStage {
       return existing.get();
     }
     int partitions = Math.max(spark.sparkContext().defaultParallelism(), (int) (task.datasetRows() / 250_000) + 1);
-    out.printf("dataset %s: generating %,d rows into %s ...%n", task.datasetId(), task.datasetRows(), dir);
+    out.printf("dataset %s: generating %s into %s ...%n", task.datasetId(),
+        task.datasetRows() > 0 ? String.format("%,d rows", task.datasetRows()) : "it", dir);
     DatasetWriter.Result result = task.generate(spark, dir, partitions);
     out.printf(Locale.ROOT, "dataset %s: %,d rows in %.1f s (%,.0f rows/s); splits %s%n",
         task.datasetId(), result.metadata().totalRows(), result.metadata().generationSeconds(),
         result.rowsPerSecond(), result.metadata().splitRows());
+    if (result.details() != null) {
+      out.printf("dataset %s: %s%n", task.datasetId(), result.details());
+    }
     return result.metadata();
   }
 }

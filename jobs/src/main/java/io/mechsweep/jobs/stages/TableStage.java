@@ -48,6 +48,8 @@ public final class TableStage {
     keepingHistory(tables, Tables.EVALS, study, evals, "run_id");
     plan.config().task().tableRows(results)
         .forEach((table, rows) -> keepingHistory(tables, table, study, rows, "run_id"));
+    plan.config().task().datasetTables(tables.spark(), datasetDir).forEach((table, rows) -> tables.replace(table,
+        study, tables.others(table, study, rows, "dataset_id").unionByName(rows).coalesce(1)));
     return results;
   }
 

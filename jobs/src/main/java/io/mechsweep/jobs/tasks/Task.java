@@ -6,8 +6,10 @@ import io.mechsweep.analysis.tables.Views;
 import io.mechsweep.datagen.DatasetWriter;
 import io.mechsweep.datagen.TaskData;
 import io.mechsweep.datagen.TrainSource;
+import io.mechsweep.jobs.config.StudyConfig;
 import io.mechsweep.jobs.plan.RunSpec;
 import io.mechsweep.training.eval.RunOutcome;
+import io.mechsweep.training.model.ModelConfig;
 import java.io.IOException;
 import java.io.Serializable;
 import java.util.List;
@@ -28,6 +30,7 @@ public interface Task extends Serializable {
 
   String datasetId();
 
+  /** Rows the dataset will have; 0 when unknown before generation (a corpus job decides). */
   long datasetRows();
 
   int vocabSize();
@@ -43,6 +46,37 @@ public interface Task extends Serializable {
    */
   default List<String> dataVariants() {
     return List.of(TrainSource.DEFAULT_VARIANT);
+  }
+
+  /**
+   * The model a run of {@code variant} trains: the config's model family ({@code planned}), or the
+   * task's own wiring of it per variant (topics' settings freeze and fix different matrices).
+   */
+  default ModelConfig model(ModelConfig planned, String variant) {
+    return planned;
+  }
+
+  /** Whether {@link #model} differs between variants, so that runs of different variants never share a pack. */
+  default boolean variantsChangeModel() {
+    return false;
+  }
+
+  /** Problems of the {@code model} section with this task (e.g. a width the task's model cannot have). */
+  default List<String> checkModel(StudyConfig.Model model) {
+    return List.of();
+  }
+
+  /**
+   * The task's settings that change how runs train but not the dataset (topics: the masking
+   * rule), as one line hashed into every run id; null when there are none.
+   */
+  default String runSettings() {
+    return null;
+  }
+
+  /** Whether an evaluation set records a held-out cross-entropy (what early stopping watches). */
+  default boolean recordsHeldOutLoss() {
+    return false;
   }
 
   /** Problems of the training settings with this task section (e.g. a batch larger than the data). */
@@ -66,6 +100,14 @@ public interface Task extends Serializable {
 
   /** Rows of the task's own tables ({@link TaskKind#tables}), from the runs' outcomes. */
   default Map<Tables.Table, List<Row>> tableRows(List<RunResult> runs) {
+    return Map.of();
+  }
+
+  /**
+   * Rows of the task's own tables that come from its dataset rather than from runs (Wikipedia:
+   * the corpus job's and the topic model's outputs), each with a {@code dataset_id} column.
+   */
+  default Map<Tables.Table, org.apache.spark.sql.Dataset<Row>> datasetTables(SparkSession spark, String datasetDir) {
     return Map.of();
   }
 

@@ -8,7 +8,8 @@ import java.util.Optional;
 /** The one registry of tasks: a new study adds its {@link TaskKind} here and nowhere else. */
 public final class Tasks {
   public static final List<TaskKind> ALL =
-      List.of(new AnchorTask.Kind(), new VarAssignTask.Kind(), new LegoTask.Kind());
+      List.of(new AnchorTask.Kind(), new VarAssignTask.Kind(), new LegoTask.Kind(), new TopicsTask.Kind(),
+          new WikipediaTask.Kind());
 
   private Tasks() {}
 
@@ -20,11 +21,14 @@ public final class Tasks {
     return ALL.stream().map(TaskKind::name).toList();
   }
 
-  /** Every task's views, in registration order: one catalog serves the studies of all tasks. */
+  /**
+   * Every task's views, in registration order, each once (topics and Wikipedia share theirs):
+   * one catalog serves the studies of all tasks.
+   */
   public static List<String> views() {
-    List<String> out = new ArrayList<>();
+    java.util.LinkedHashSet<String> out = new java.util.LinkedHashSet<>();
     ALL.forEach(k -> out.addAll(k.views()));
-    return out;
+    return List.copyOf(out);
   }
 
   /** Every table of the catalog: the shared ones, then each task's own. */

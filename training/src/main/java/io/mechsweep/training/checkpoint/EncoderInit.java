@@ -15,7 +15,8 @@ import java.util.TreeSet;
 /**
  * Initialization from another run's checkpoint: the encoder (embeddings, blocks, final norm) is
  * copied, the output head stays freshly drawn, since a pretrained encoder usually comes with
- * another task's head (a masked-LM's vocabulary, a LEGO's two classes).
+ * another task's head (a masked-LM's vocabulary, a LEGO's two classes). With
+ * {@link SourceCheckpoint#blocksOnly} the embeddings are drawn too: the source read other tokens.
  */
 public final class EncoderInit {
   private EncoderInit() {}
@@ -23,6 +24,11 @@ public final class EncoderInit {
   /** Whether a parameter belongs to the encoder (everything but the unembedding). */
   public static boolean isEncoder(String name) {
     return !name.startsWith("unembed.");
+  }
+
+  /** What a checkpoint gives: the encoder, or without the embeddings when {@code blocksOnly}. */
+  static boolean isCopied(String name, boolean blocksOnly) {
+    return isEncoder(name) && !(blocksOnly && name.startsWith("embed."));
   }
 
   /**
@@ -45,7 +51,7 @@ public final class EncoderInit {
     }
     List<String> problems = new ArrayList<>();
     for (String name : drawn.keySet()) {
-      if (!isEncoder(name)) {
+      if (!isCopied(name, ref.blocksOnly())) {
         continue;
       }
       NDArray t = byName.get(name);
@@ -56,7 +62,7 @@ public final class EncoderInit {
       }
     }
     for (String name : new TreeSet<>(byName.keySet())) {
-      if (isEncoder(name) && !drawn.containsKey(name)) {
+      if (isCopied(name, ref.blocksOnly()) && !drawn.containsKey(name)) {
         problems.add(name + " (only in the checkpoint)");
       }
     }
@@ -66,7 +72,7 @@ public final class EncoderInit {
     }
     Map<String, float[]> out = new LinkedHashMap<>(drawn);
     byName.forEach((name, t) -> {
-      if (isEncoder(name)) {
+      if (isCopied(name, ref.blocksOnly())) {
         out.put(name, Tensors.floats(t));
       }
     });

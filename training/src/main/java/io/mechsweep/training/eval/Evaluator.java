@@ -139,7 +139,7 @@ public final class Evaluator {
             hits(predicted, targets, inGroup), scored(targets, inGroup)));
       }
     }
-    if (reads > 1) {
+    if (reads > 1 && !set.recordLoss()) { // a masked LM's reads are its chosen positions: no fixed slots
       for (int slot = 0; slot < reads; slot++) {
         int s = slot;
         IntPredicate inSlot = i -> i % reads == s;

@@ -100,8 +100,16 @@ public final class PackedTransformer {
    * @return logits at the last position {@code (K,B,C)}
    */
   public Output forward(NDArray tokens, boolean lastOnly, boolean trace) {
+    return forward(tokens, lastOnly, trace, null);
+  }
+
+  /**
+   * {@link #forward(NDArray, boolean, boolean)} with keys hidden where {@code keyMask}
+   * {@code (K,B,T)} is 0 (padding of shorter sequences), or none when it is null.
+   */
+  public Output forward(NDArray tokens, boolean lastOnly, boolean trace, NDArray keyMask) {
     Map<String, NDArray> recorded = trace ? new LinkedHashMap<>() : null;
-    NDArray x = run(tokens, lastOnly, recorded, null);
+    NDArray x = run(tokens, lastOnly, recorded, keyMask);
     Shape s = tokens.getShape();
     long k = s.get(0);
     long b = s.get(1);
