@@ -402,7 +402,9 @@ public final class PackTrainer {
    * member whose newest checkpoint is corrupt falls back to its previous valid one, and the pack
    * resumes where all its members can: the others retrain the steps in between and come out with
    * the same numbers (training is deterministic on one CPU type), so a corrupt file costs time,
-   * never a result.
+   * never a result. A member that stopped early has no checkpoint after its stop step, so its pack
+   * resumes at the latest checkpoint all members share before it, and the member, its early-stopping
+   * state rebuilt from the evaluations in that checkpoint, trains to the same stop again.
    */
   private int resumableStep() throws IOException {
     if (store == null) {
