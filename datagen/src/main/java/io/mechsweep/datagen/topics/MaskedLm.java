@@ -35,6 +35,12 @@ public record MaskedLm(long seed, double rate, Policy policy) implements Seriali
     }
   }
 
+  /** The rule in one line, as run configs record it: {@code masking rate=0.15 policy=once seed=7}. */
+  public String describe() {
+    return String.format(java.util.Locale.ROOT, "masking rate=%s policy=%s seed=%d", rate,
+        policy.name().toLowerCase(java.util.Locale.ROOT), seed);
+  }
+
   /**
    * One document's masked input.
    *

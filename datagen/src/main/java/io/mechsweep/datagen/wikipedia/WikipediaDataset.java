@@ -132,7 +132,7 @@ public final class WikipediaDataset {
       }
       Broadcast<Map<String, int[]>> vocabulary =
           org.apache.spark.api.java.JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(words);
-      Dataset<Row> withSplit = articles.withColumn("split", splitOf(spark, spec));
+      Dataset<Row> withSplit = articles.withColumn("split", splitOf(spec));
       long rows = writeChunks(spark, withSplit, vocabulary, dir);
 
       List<Row> pages = new ArrayList<>();
@@ -166,7 +166,7 @@ public final class WikipediaDataset {
   }
 
   /** train, dev or test by a hash of the page id and the spec's seed (the same on every machine). */
-  private static org.apache.spark.sql.Column splitOf(SparkSession spark, Spec spec) {
+  private static org.apache.spark.sql.Column splitOf(Spec spec) {
     org.apache.spark.sql.Column u = org.apache.spark.sql.functions.pmod(
         org.apache.spark.sql.functions.xxhash64(org.apache.spark.sql.functions.col("id"),
             org.apache.spark.sql.functions.lit(spec.seed())), org.apache.spark.sql.functions.lit(1_000_000L))

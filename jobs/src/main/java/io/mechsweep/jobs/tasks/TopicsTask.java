@@ -26,6 +26,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.IntStream;
 import org.apache.spark.sql.SparkSession;
@@ -67,9 +68,7 @@ public record TopicsTask(LdaSpec spec, MaskedLm masking, List<Setting> settings,
       int train = f.intIn(task, "task.train_docs", LdaSpec.PAPER_DOCS, 1, LdaSpec.MAX_DOCS);
       int dev = f.intIn(task, "task.dev_docs", LdaSpec.PAPER_DOCS, 1, LdaSpec.MAX_DOCS);
       int test = f.intIn(task, "task.test_docs", LdaSpec.PAPER_DOCS, 1, LdaSpec.MAX_DOCS);
-      double rate = f.number(task, "task.mask_rate", MaskedLm.PAPER_RATE, 0, 1, true);
-      MaskedLm.Policy policy = f.choice(task, "task.mask_policy", MaskedLm.Policy.class, MaskedLm.Policy.ONCE);
-      long maskSeed = f.longValue(task, "task.mask_seed", seed);
+      MaskedLm masking = masking(task, f, seed, MaskedLm.Policy.ONCE);
       List<Setting> settings = f.choices(task, "task.settings", Setting.class, List.of(Setting.UNIFORM_ATTENTION));
       if (settings.size() != settings.stream().distinct().count()) {
         f.problem("task.settings", settings, "distinct settings");
@@ -79,7 +78,14 @@ public record TopicsTask(LdaSpec spec, MaskedLm masking, List<Setting> settings,
         return null;
       }
       return new TopicsTask(new LdaSpec(seed, topics, words, alpha, minLength, maxLength, train, dev, test),
-          new MaskedLm(maskSeed, rate, policy), List.copyOf(settings), nearZero);
+          masking, List.copyOf(settings), nearZero);
+    }
+
+    /** {@code task.mask_rate}, {@code mask_policy}, {@code mask_seed}: the masked-LM rule (also Wikipedia's). */
+    static MaskedLm masking(JsonNode task, Fields f, long seed, MaskedLm.Policy policy) {
+      return new MaskedLm(f.longValue(task, "task.mask_seed", seed),
+          f.number(task, "task.mask_rate", MaskedLm.PAPER_RATE, 0, 1, true),
+          f.choice(task, "task.mask_policy", MaskedLm.Policy.class, policy));
     }
 
     /** The simplified encoder: no norm, bidirectional, no MLP, no output bias ({@link TopicsEncoders}). */
@@ -150,13 +156,16 @@ public record TopicsTask(LdaSpec spec, MaskedLm masking, List<Setting> settings,
   public List<String> checkModel(StudyConfig.Model m) {
     List<String> problems = new ArrayList<>();
     int v = vocabSize();
-    for (String[] field : new String[][] {{"model.d_model", "" + m.dModel()}, {"model.d_ff", "" + m.dFf()},
-        {"model.d_k", "" + m.dK()}}) {
-      if (Integer.parseInt(field[1]) != v) {
-        problems.add(field[0] + ": got " + field[1] + "; allowed: " + v
+    Map<String, Integer> widths = new java.util.LinkedHashMap<>();
+    widths.put("model.d_model", m.dModel());
+    widths.put("model.d_ff", m.dFf());
+    widths.put("model.d_k", m.dK());
+    widths.forEach((field, width) -> {
+      if (width != v) {
+        problems.add(field + ": got " + width + "; allowed: " + v
             + " (the topics encoder is as wide as the vocabulary: specials + topics × words_per_topic)");
       }
-    }
+    });
     if (m.heads() != 1) {
       problems.add("model.heads: got " + m.heads() + "; allowed: 1 (the topics encoder has one head)");
     }
@@ -177,8 +186,7 @@ public record TopicsTask(LdaSpec spec, MaskedLm masking, List<Setting> settings,
 
   @Override
   public String runSettings() {
-    return String.format(Locale.ROOT, "masking rate=%s policy=%s seed=%d; near_zero_scale=%s", masking.rate(),
-        masking.policy().name().toLowerCase(Locale.ROOT), masking.seed(), nearZero);
+    return masking.describe() + "; near_zero_scale=" + nearZero;
   }
 
   @Override

@@ -25,7 +25,6 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -82,15 +81,13 @@ public record WikipediaTask(WikipediaDataset.Spec spec, MaskedLm masking) implem
       if (dev + test >= 1) {
         f.problem("task.test_share", test, "below 1 − task.dev_share (" + dev + "): some articles must train");
       }
-      double rate = f.number(task, "task.mask_rate", MaskedLm.PAPER_RATE, 0, 1, true);
-      MaskedLm.Policy policy = f.choice(task, "task.mask_policy", MaskedLm.Policy.class, MaskedLm.Policy.PER_EPOCH);
-      long maskSeed = f.longValue(task, "task.mask_seed", seed);
+      MaskedLm masking = TopicsTask.Kind.masking(task, f, seed, MaskedLm.Policy.PER_EPOCH);
       if (!f.problems().isEmpty()) {
         return null;
       }
       return new WikipediaTask(new WikipediaDataset.Spec(input,
           new TopicModel.Spec(topics, vocabulary, minDocs, maxDocShare, iterations, seed, minShare), seqLen, dev, test,
-          seed), new MaskedLm(maskSeed, rate, policy));
+          seed), masking);
     }
 
     /** BERT-style: pre-LN encoder (bidirectional), an MLP in every block, a head with bias (as lego's). */
@@ -160,8 +157,7 @@ public record WikipediaTask(WikipediaDataset.Spec spec, MaskedLm masking) implem
 
   @Override
   public String runSettings() {
-    return String.format(Locale.ROOT, "masking rate=%s policy=%s seed=%d", masking.rate(),
-        masking.policy().name().toLowerCase(Locale.ROOT), masking.seed());
+    return masking.describe();
   }
 
   @Override
