@@ -59,6 +59,8 @@ public final class PackTrainer {
   private final RunStore store;
   private final Device device;
   private final Map<String, Object> configForCheckpoints;
+  /** The evaluation set early stopping watches: the first that records a loss ("" when none does). */
+  private final String lossSet;
 
   /**
    * @param store where checkpoints and outcomes go; null trains in memory only
@@ -71,6 +73,7 @@ public final class PackTrainer {
     this.store = store;
     this.device = device;
     this.configForCheckpoints = configForCheckpoints;
+    this.lossSet = data.evalSets().stream().filter(EvalSet::recordLoss).findFirst().map(EvalSet::name).orElse("");
   }
 
   public PackTrainer(PackSpec pack, TaskData data, RunStore store, Device device) {
@@ -353,7 +356,7 @@ public final class PackTrainer {
       }
       for (int i = m.evals.size() - 1; i >= 0 && m.evals.get(i).step() == step; i--) {
         EvalRow r = m.evals.get(i);
-        if (r.metric().equals(EvalRow.CROSS_ENTROPY) && isFirstLossSet(r.evalSet()) && m.stopping.observe(step, r.value())) {
+        if (r.metric().equals(EvalRow.CROSS_ENTROPY) && r.evalSet().equals(lossSet) && m.stopping.observe(step, r.value())) {
           LOG.info(String.format(java.util.Locale.ROOT, "pack %s: run %s stops early at step %d: no lower %s"
               + " cross-entropy in %d evaluations (best %.4f at step %d)", pack.packId(), m.spec.runId(), step,
               r.evalSet(), pack.train().patience(), m.stopping.best(), m.stopping.bestStep()));
@@ -364,10 +367,6 @@ public final class PackTrainer {
     return stopped;
   }
 
-  /** Early stopping watches the first evaluation set that records a loss. */
-  private boolean isFirstLossSet(String name) {
-    return data.evalSets().stream().filter(EvalSet::recordLoss).findFirst().map(s -> s.name().equals(name)).orElse(false);
-  }
 
   /**
    * One progress line: step, speed, elapsed time and the time left at this pace (evaluation and
