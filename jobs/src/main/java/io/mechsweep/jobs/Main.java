@@ -31,7 +31,7 @@ import picocli.CommandLine.Spec;
       "Start with:  bin/mechsweep study conf/studies/anchor-quickstart.yaml",
       "Then:        bin/mechsweep sql \"select * from mechsweep.phase_diagram\"",
     },
-    subcommands = {Main.Generate.class, Main.Train.class, Main.Study.class, Main.Report.class, Main.Sql.class, Bench.class,
+    subcommands = {Main.Generate.class, Main.Train.class, Main.Probe.class, Main.Study.class, Main.Report.class, Main.Sql.class, Bench.class,
         WikipediaBench.class},
     footer = {
       "",
@@ -52,10 +52,11 @@ public final class Main implements Runnable {
 
     @Option(
         names = "--catalog",
-        defaultValue = "embedded",
+        defaultValue = "${env:MECHSWEEP_CATALOG:-embedded}",
         description = "Table catalog: embedded (Derby metastore under <root>/catalog; one JVM at a"
-            + " time), session (the Hive metastore your Spark config points to), none (paths only)."
-            + " Default: ${DEFAULT-VALUE}.")
+            + " time), a JDBC URL jdbc:postgresql://… (a Hive metastore in that database, shared by"
+            + " every JVM that names it: see bin/catalog-db), session (the Hive metastore your Spark"
+            + " config points to), none (paths only). Default: $MECHSWEEP_CATALOG or embedded.")
     String catalog;
 
     @Option(
@@ -65,6 +66,9 @@ public final class Main implements Runnable {
     Map<String, String> conf = new LinkedHashMap<>();
 
     SparkSessions.Catalog catalogMode() {
+      if (SparkSessions.isMetastoreUrl(catalog)) {
+        return SparkSessions.Catalog.SESSION;
+      }
       try {
         SparkSessions.Catalog mode = SparkSessions.Catalog.valueOf(catalog.toUpperCase(java.util.Locale.ROOT));
         if (mode == SparkSessions.Catalog.IN_MEMORY) {
@@ -72,9 +76,19 @@ public final class Main implements Runnable {
         }
         return mode;
       } catch (IllegalArgumentException e) {
-        throw new CommandLine.ParameterException(
-            new CommandLine(new Main()), "--catalog: got '" + catalog + "'; allowed: embedded, session, none");
+        throw new CommandLine.ParameterException(new CommandLine(new Main()), "--catalog: got '" + catalog
+            + "'; allowed: embedded, session, none, or a metastore database's JDBC URL jdbc:postgresql://…");
       }
+    }
+
+    /** --conf, plus the metastore connection when --catalog is a JDBC URL. */
+    Map<String, String> sparkSettings() {
+      Map<String, String> settings = new LinkedHashMap<>();
+      if (SparkSessions.isMetastoreUrl(catalog)) {
+        settings.putAll(SparkSessions.sharedMetastore(catalog));
+      }
+      settings.putAll(conf);
+      return settings;
     }
 
     String resolvedRoot() {
@@ -86,7 +100,7 @@ public final class Main implements Runnable {
     /** The command's Spark session; {@link #removeScratch} after it stopped. */
     SparkSession session(String command) {
       scratchBefore = SparkSessions.hiveScratchEntries(resolvedRoot());
-      return SparkSessions.create("mechsweep " + command, resolvedRoot(), catalogMode(), conf);
+      return SparkSessions.create("mechsweep " + command, resolvedRoot(), catalogMode(), sparkSettings());
     }
 
     /** Removes the scratch files the stopped session left under the root (and a reader's catalog directory). */
@@ -144,7 +158,7 @@ public final class Main implements Runnable {
     SparkSession readingSession(String command) throws java.io.IOException {
       scratchBefore = SparkSessions.hiveScratchEntries(resolvedRoot());
       if (catalogMode() != SparkSessions.Catalog.EMBEDDED) {
-        return SparkSessions.create("mechsweep " + command, resolvedRoot(), catalogMode(), conf);
+        return SparkSessions.create("mechsweep " + command, resolvedRoot(), catalogMode(), sparkSettings());
       }
       // Spark makes a directory for each database of its catalog, and its block manager's: outside
       // the root, which a reader never writes (it may be read-only), removed when the command ends.
@@ -199,7 +213,7 @@ public final class Main implements Runnable {
     }
   }
 
-  /** What train and study share: the config, the common options and --retry-failed. */
+  /** What train, study and probe share: the config, the common options, --study, --retry-failed. */
   abstract static class TrainingCommand implements Callable<Integer>, UnderRoot {
     @Mixin Common common;
     @Spec CommandSpec spec;
@@ -212,6 +226,11 @@ public final class Main implements Runnable {
     @Parameters(paramLabel = "STUDY.yaml", description = "Study config, e.g. conf/studies/anchor-quickstart.yaml")
     Path config;
 
+    @Option(names = "--study", paramLabel = "NAME",
+        description = "Name the study NAME instead of the config's `study:` (its table partitions"
+            + " and report), e.g. a dated name for a scheduled run: anchor-nightly-20261123.")
+    String study;
+
     @Option(names = "--retry-failed", description = "Train runs that failed before again.")
     boolean retryFailed;
 
@@ -220,18 +239,29 @@ public final class Main implements Runnable {
             + " probes changed). Default: probe only checkpoints not yet in the probes table.")
     boolean reprobe;
 
-    /** Whether to generate the dataset when it is missing (study) or require it (train). */
+    /** Whether to generate the dataset when it is missing (study) or require it (train, probe). */
     abstract boolean generate();
+
+    /** The steps after the dataset. */
+    abstract StudyRunner.Steps steps();
 
     /** Validates the config before any work, then trains and writes the tables; 3 when runs failed. */
     @Override
     public Integer call() throws Exception {
       StudyConfig c = StudyConfigParser.parse(config);
+      if (study != null) {
+        if (!study.matches(io.mechsweep.analysis.tables.Tables.STUDY_NAME)) {
+          throw new CommandLine.ParameterException(spec.commandLine(),
+              "--study: got '" + study + "'; allowed: 1-64 letters, digits, '-' or '_'");
+        }
+        c = new StudyConfig(study, c.task(), c.model(), c.training(), c.seeds(), c.evaluation(), c.probes(),
+            c.checkpointEvery(), c.logEvery());
+      }
       StudyRunner.Result result;
-      String command = generate() ? "study" : "train";
+      String command = spec.name();
       try (RootLock lock = common.lockForWriting(command); SparkSession spark = common.session(command)) {
         result = new StudyRunner(spark, common.resolvedRoot(), common.catalogMode(), System.out)
-            .train(c, generate(), retryFailed, reprobe);
+            .train(c, generate(), retryFailed && steps().train(), reprobe, steps());
       } finally {
         common.removeScratch();
       }
@@ -252,9 +282,34 @@ public final class Main implements Runnable {
           + " new checkpoints and write the report. Finished runs are skipped; unfinished ones"
           + " resume from their last checkpoint.")
   static final class Train extends TrainingCommand {
+    @Option(names = "--skip-probes",
+        description = "Only train and write the tables; `mechsweep probe` and `mechsweep report` do the rest.")
+    boolean skipProbes;
+
     @Override
     boolean generate() {
       return false;
+    }
+
+    @Override
+    StudyRunner.Steps steps() {
+      return skipProbes ? new StudyRunner.Steps(true, false, false) : StudyRunner.Steps.ALL;
+    }
+  }
+
+  @Command(name = "probe", mixinStandardHelpOptions = true,
+      description = "Probe the checkpoints of a trained study not probed yet (all with --reprobe)"
+          + " and write the tables and views; trains nothing (a run without a result is an error)"
+          + " and writes no report (`mechsweep report`).")
+  static final class Probe extends TrainingCommand {
+    @Override
+    boolean generate() {
+      return false;
+    }
+
+    @Override
+    StudyRunner.Steps steps() {
+      return new StudyRunner.Steps(false, true, false);
     }
   }
 
@@ -270,6 +325,11 @@ public final class Main implements Runnable {
     @Override
     boolean generate() {
       return true;
+    }
+
+    @Override
+    StudyRunner.Steps steps() {
+      return StudyRunner.Steps.ALL;
     }
   }
 
@@ -334,58 +394,13 @@ public final class Main implements Runnable {
         throw new CommandLine.ParameterException(new CommandLine(this), "give either a QUERY or --file FILE.sql");
       }
       List<String> statements = query != null ? List.of(query) : SqlFiles.statements(java.nio.file.Files.readString(file));
-      common.requireExistingRoot();
-      try (SparkSession spark = common.readingSession("sql")) {
-        if (common.catalogMode() == SparkSessions.Catalog.EMBEDDED) {
-          new StudyRunner(spark, common.resolvedRoot(), SparkSessions.Catalog.IN_MEMORY, System.out).registerTables();
-        }
+      try (SqlSession session = SqlSession.open(common)) {
         for (String statement : statements) {
-          showRetrying(spark, statement, limit);
+          session.show(statement, limit, System.out);
         }
-      } finally {
-        common.removeScratch();
       }
       return OK;
     }
-  }
-
-  /**
-   * Prints a statement's result. A read that met files a concurrent study swapped out (a table
-   * partition replaced after Spark listed it) fails rather than mixing versions; it is read
-   * again with fresh listings, up to three times.
-   */
-  private static void showRetrying(SparkSession spark, String statement, int limit) throws Exception {
-    for (int attempt = 1; ; attempt++) {
-      try {
-        org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> result = spark.sql(statement);
-        // show() prints through Scala's Console, bound to the System.out of its first use: print
-        // to the current one (a caller may have redirected it).
-        scala.Console.withOut(System.out, (scala.Function0<Object>) () -> {
-          result.show(limit, false);
-          return null;
-        });
-        return;
-      } catch (Exception e) { // Spark's read errors are SparkExceptions, thrown undeclared
-        if (attempt >= 3 || !changedUnderneath(e)) {
-          throw e;
-        }
-        for (org.apache.spark.sql.catalog.Table t : spark.catalog().listTables(io.mechsweep.analysis.tables.Tables.DATABASE)
-            .collectAsList()) {
-          spark.catalog().refreshTable(io.mechsweep.analysis.tables.Tables.DATABASE + "." + t.name());
-        }
-      }
-    }
-  }
-
-  private static boolean changedUnderneath(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      String message = String.valueOf(t.getMessage());
-      if (t instanceof java.io.FileNotFoundException || message.contains("FILE_NOT_EXIST")
-          || message.contains("PATH_NOT_FOUND")) {
-        return true;
-      }
-    }
-    return false;
   }
 
   public static void main(String[] args) {

@@ -43,20 +43,35 @@ public final class StudyRunner {
     return DatasetStage.ensure(spark, root, config.task(), out);
   }
 
-  /** What a study run produced: per-run results, the printed summary, the probes and the report. */
+  /** What a study run produced: per-run results, the printed summary, the probes (null when skipped) and the report. */
   public record Result(
       List<RunOutcome> outcomes, List<Task.RunResult> runs, String summary, ProbeStage.Result probes,
       String report) {}
 
   /**
-   * Trains every unfinished run and writes the tables.
+   * The steps a command runs after the dataset, one Spark application each in a scheduled study
+   * (airflow/dags): train the unfinished runs (otherwise every run must have been trained), probe
+   * the checkpoints, write the report. The tables are written by each.
+   */
+  public record Steps(boolean train, boolean probe, boolean report) {
+    public static final Steps ALL = new Steps(true, true, true);
+  }
+
+  /** Every step: {@link #train(StudyConfig, boolean, boolean, boolean, Steps)} with {@link Steps#ALL}. */
+  public Result train(StudyConfig config, boolean generateIfMissing, boolean retryFailed, boolean reprobe)
+      throws IOException {
+    return train(config, generateIfMissing, retryFailed, reprobe, Steps.ALL);
+  }
+
+  /**
+   * Trains every unfinished run and writes the tables, then probes and reports as {@code steps} say.
    *
    * @param generateIfMissing generate the dataset first (study) or require it (train)
    * @param reprobe probe every checkpoint again, replacing the study's probe rows (after the
    *     probes themselves changed); otherwise only checkpoints not in the table are probed
    */
-  public Result train(StudyConfig config, boolean generateIfMissing, boolean retryFailed, boolean reprobe)
-      throws IOException {
+  public Result train(StudyConfig config, boolean generateIfMissing, boolean retryFailed, boolean reprobe,
+      Steps steps) throws IOException {
     StudyPlan plan = StudyPlan.of(config);
     String datasetDir = DatasetStage.dir(root, config.task());
     DatasetMetadata metadata =
@@ -65,10 +80,21 @@ public final class StudyRunner {
             : DatasetMetadata.read(datasetDir, spark.sparkContext().hadoopConfiguration())
                 .orElseThrow(() -> new IOException("no complete dataset at " + datasetDir
                     + "; run `mechsweep generate` with this config first (or use `mechsweep study`)"));
-    Task.Inputs inputs = config.task().load(spark, datasetDir, config.evaluation().maxRowsPerSet(),
-        config.probes().rowsPerSet());
+    Task.Inputs inputs;
+    try {
+      inputs = config.task().load(spark, datasetDir, config.evaluation().maxRowsPerSet(), config.probes().rowsPerSet());
+    } catch (Exception e) { // Spark's read failures are SparkExceptions, thrown undeclared
+      IOException unreadable = unreadable(datasetDir, e);
+      if (unreadable != null) {
+        throw unreadable;
+      }
+      throw e;
+    }
     HadoopFiles files = new HadoopFiles(spark.sparkContext().hadoopConfiguration());
     RunStore store = new RunStore(root, files);
+    if (!steps.train()) {
+      requireTrained(plan, store, config.study());
+    }
     StudySettings settings = StudySettings.of(config);
     boolean probeAgain = settings.announceChanges(StudySettings.read(files, root, config.study()), out) || reprobe;
     long start = System.nanoTime();
@@ -77,11 +103,18 @@ public final class StudyRunner {
 
     TableStore tables = tableStore();
     List<Task.RunResult> runs = TableStage.write(tables, plan, metadata, datasetDir, outcomes);
-    ProbeStage.Result probed = ProbeStage.run(spark, plan, inputs.probes(), store, tables, probeAgain, out);
-    settings.write(files, root, config.study());
+    ProbeStage.Result probed = null;
+    if (steps.probe()) {
+      probed = ProbeStage.run(spark, plan, inputs.probes(), store, tables, probeAgain, out);
+      settings.write(files, root, config.study());
+    } else {
+      out.println("probes: skipped (`mechsweep probe` probes the checkpoints)");
+    }
     Views views = views(tables);
     String report;
-    if (outcomes.stream().anyMatch(o -> !o.evals().isEmpty())) {
+    if (!steps.report()) {
+      report = "skipped (`mechsweep report " + config.study() + "` writes it)";
+    } else if (outcomes.stream().anyMatch(o -> !o.evals().isEmpty())) {
       report = report(views, files, config.study(), config.task().kind());
     } else {
       report = "none: no run of the study was evaluated (every run failed before its first evaluation)";
@@ -100,6 +133,46 @@ public final class StudyRunner {
     }
     out.println("report: " + report);
     return new Result(outcomes, runs, summary, probed, report);
+  }
+
+  /**
+   * A dataset file that no attempt of Spark's tasks could read (corrupt, truncated, not readable
+   * by the executors' user) as one line naming it and how to rebuild; other failures unchanged.
+   * Nothing has been written to the tables at this point. Null when {@code e} is about something else.
+   */
+  static IOException unreadable(String datasetDir, Exception e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      java.util.regex.Matcher file = java.util.regex.Pattern.compile("reading file (\\S+)").matcher(
+          String.valueOf(t.getMessage()));
+      if (file.find()) {
+        return new IOException("dataset file " + file.group(1).replaceAll("[.]+$", "") + " cannot be read ("
+            + rootCause(t) + "); the dataset " + datasetDir + " must be rebuilt: delete it and run `mechsweep"
+            + " generate` (or `mechsweep study`) with this config", e);
+      }
+    }
+    return null;
+  }
+
+  private static String rootCause(Throwable t) {
+    Throwable root = t;
+    while (root.getCause() != null) {
+      root = root.getCause();
+    }
+    return root.getClass().getSimpleName() + ": " + String.valueOf(root.getMessage()).lines().findFirst().orElse("");
+  }
+
+  /** Stops a command that only probes when some run of the study has no result yet. */
+  private static void requireTrained(StudyPlan plan, RunStore store, String study) throws IOException {
+    List<String> untrained = new java.util.ArrayList<>();
+    for (var run : plan.runs()) {
+      if (store.result(run.runId()).isEmpty()) {
+        untrained.add(run.runId());
+      }
+    }
+    if (!untrained.isEmpty()) {
+      throw new IOException(untrained.size() + " of " + plan.runs().size() + " runs of study '" + study
+          + "' have not been trained (e.g. " + untrained.get(0) + "); run `mechsweep train` first");
+    }
   }
 
   /** Regenerates a study's report from the tables; returns the page's path. */

@@ -8,11 +8,9 @@ import io.mechsweep.training.eval.RunOutcome;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.spark.sql.Dataset;
@@ -22,31 +20,26 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A study on a real Spark standalone cluster (bin/cluster: a master and two workers on loopback,
- * each its own JVM, executors launched by the workers) writes the same tables, value for value,
- * as the same study on local Spark: packs trained in other processes give the same numbers.
+ * spark-submit of a study to a real Spark standalone cluster (bin/cluster: a master and two
+ * workers on loopback, each its own JVM, executors launched by the workers) writes the same
+ * tables, value for value, as the same study on local Spark: packs trained in other processes
+ * give the same numbers.
  */
 class ClusterStudyTest {
-  static final Path REPO = Path.of(System.getProperty("mechsweep.repo", ".."));
   @TempDir Path tmp;
 
   @Test
-  void aStudyOnAStandaloneClusterWritesTheTablesOfTheLocalRun() throws Exception {
-    String classpath = System.getProperty("java.class.path");
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
-    Map<String, String> env = Map.of("MECHSWEEP_CLUSTER_DIR", tmp.resolve("cluster").toString(),
-        "MECHSWEEP_CLUSTER_PORT", String.valueOf(port), "MECHSWEEP_CLASSPATH", classpath);
-    String master = cluster(env, "start", "2", "1", "2g").trim();
-    assertThat(master).isEqualTo("spark://127.0.0.1:" + port);
-    try {
-      Map<String, String> onCluster = Map.of("spark.master", master, "spark.task.cpus", "1",
-          "spark.executor.memory", "1g", "spark.executor.extraClassPath", classpath,
-          "spark.executor.extraJavaOptions", "-Dai.djl.offline=true", "spark.driver.host", "127.0.0.1",
-          "spark.driver.bindAddress", "127.0.0.1", "spark.sql.shuffle.partitions", "4");
-      String clusterRoot = study("cluster", onCluster);
+  void aStudySubmittedToAStandaloneClusterWritesTheTablesOfTheLocalRun() throws Exception {
+    Path config = tmp.resolve("tiny.yaml");
+    Files.writeString(config, StudyConfigParserTest.TINY);
+    Path clusterRoot = tmp.resolve("cluster-root");
+    try (LocalCluster cluster = LocalCluster.start(tmp.resolve("cluster"), 2, "2g")) {
+      Path log = tmp.resolve("submit.log");
+      Process driver = cluster.submit(log, "study", config.toString(), "--root", clusterRoot.toString(),
+          "--conf", "spark.sql.shuffle.partitions=4");
+      assertThat(driver.waitFor(300, TimeUnit.SECONDS)).isTrue();
+      assertThat(driver.exitValue()).as(Files.readString(log)).isZero();
+      assertThat(Files.readString(log)).contains("training: 4 of 4 packs done").contains("report: " + clusterRoot);
       String localRoot = study("local", Map.of("spark.master", "local[2]", "spark.task.cpus", "1"));
 
       SparkSession spark = SparkSession.builder().master("local[1]").config("spark.ui.enabled", "false").getOrCreate();
@@ -65,15 +58,14 @@ class ClusterStudyTest {
         spark.stop();
       }
       // Both workers ran executors of the study (an application directory each).
-      try (var w1 = Files.list(tmp.resolve("cluster/work-1")); var w2 = Files.list(tmp.resolve("cluster/work-2"))) {
+      try (var w1 = Files.list(cluster.dir.resolve("work-1")); var w2 = Files.list(cluster.dir.resolve("work-2"))) {
         assertThat(w1.count()).isPositive();
         assertThat(w2.count()).isPositive();
       }
-      assertThat(cluster(env, "status")).contains("master: running").contains("worker-2: running");
-    } finally {
-      cluster(env, "stop");
+      assertThat(cluster.run("status")).contains("master: running").contains("worker-2: running");
+      cluster.close();
+      assertThat(cluster.run("status")).doesNotContain("running");
     }
-    assertThat(cluster(env, "status")).doesNotContain("running");
   }
 
   private String study(String name, Map<String, String> conf) throws IOException {
@@ -93,19 +85,5 @@ class ClusterStudyTest {
       SparkSession.clearActiveSession();
       SparkSession.clearDefaultSession();
     }
-  }
-
-  /** Runs bin/cluster; returns its stdout, failing with its output when it exits non-zero. */
-  private static String cluster(Map<String, String> env, String... args) throws Exception {
-    List<String> command = new java.util.ArrayList<>(List.of(REPO.resolve("bin/cluster").toString()));
-    command.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(false);
-    pb.environment().putAll(env);
-    Process p = pb.start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-    assertThat(p.exitValue()).as("bin/cluster %s: %s%s", String.join(" ", args), out, err).isZero();
-    return out;
   }
 }

@@ -96,6 +96,44 @@ class MainTest {
     assertThat(badSql.err()).contains("no_such_table");
   }
 
+  /** The four stages of a scheduled study, one command each, under a dated name; probing before training is refused. */
+  @Test
+  void theStagesRunOneByOneUnderAStudyNameGivenOnTheCommandLine() throws Exception {
+    Path config = tmp.resolve("tiny.yaml");
+    Files.writeString(config, StudyConfigParserTest.TINY);
+    String root = tmp.resolve("staged").toString();
+    assertThat(run("generate", config.toString(), "--root", root).code()).isZero();
+
+    Run early = run("probe", config.toString(), "--root", root, "--study", "tiny-20261123");
+    assertThat(early.code()).isEqualTo(2);
+    assertOneLineError(early);
+    assertThat(early.err()).contains("8 of 8 runs of study 'tiny-20261123' have not been trained")
+        .contains("run `mechsweep train` first");
+
+    Run train = run("train", config.toString(), "--root", root, "--study", "tiny-20261123", "--skip-probes");
+    assertThat(train.code()).as(train.err()).isZero();
+    assertThat(Path.of(root, "tables/runs/study=tiny-20261123")).isDirectory();
+    assertThat(Path.of(root, "tables/probes/study=tiny-20261123")).doesNotExist();
+
+    Run probe = run("probe", config.toString(), "--root", root, "--study", "tiny-20261123");
+    assertThat(probe.code()).as(probe.err()).isZero();
+    assertThat(Path.of(root, "tables/probes/study=tiny-20261123")).isDirectory();
+    assertThat(Path.of(root, "reports/tiny-20261123")).as("probe writes no report").doesNotExist();
+    Run report = run("report", "tiny-20261123", "--root", root);
+    assertThat(report.code()).as(report.err()).isZero();
+    assertThat(Path.of(root, "reports/tiny-20261123/index.html")).isRegularFile();
+    assertThat(Path.of(root, "tables/runs/study=tiny")).as("the config's own name is unused").doesNotExist();
+
+    Run badName = run("train", config.toString(), "--root", root, "--study", "../x");
+    assertThat(badName.code()).isEqualTo(2);
+    assertOneLineError(badName);
+    assertThat(badName.err()).contains("--study: got '../x'; allowed: 1-64 letters, digits, '-' or '_'");
+    Run badCatalog = run("sql", "--root", root, "--catalog", "derby", "select 1");
+    assertThat(badCatalog.code()).isEqualTo(2);
+    assertThat(badCatalog.err()).contains("--catalog: got 'derby'; allowed: embedded, session, none, or a"
+        + " metastore database's JDBC URL jdbc:postgresql://");
+  }
+
   /** A study whose runs failed still writes its tables and report, then exits with 3 and says how to see why. */
   @Test
   void aStudyWithFailedRunsExitsWithThree() throws Exception {

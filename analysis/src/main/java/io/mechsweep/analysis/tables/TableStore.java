@@ -90,11 +90,13 @@ public final class TableStore {
   /**
    * Replaces the study's partition with {@code rows} so that a reader sees it whole, before or
    * after, never half: the rows are written to a hidden staging directory ({@code _staging/},
-   * which Spark and other Parquet readers skip), and only then swapped in by two renames. A
-   * reader listing in between the renames finds no partition for an instant, and one that
-   * listed the old files before the swap fails on a missing file; both are errors to retry,
-   * never a silent mix. {@code rows} may read the partition it replaces: the old files stay in
-   * place until the new ones are complete.
+   * which Spark and other Parquet readers skip), and only then swapped in. On a local Linux root
+   * the swap is one atomic exchange of the two directories, so a reader never finds the partition
+   * missing; elsewhere (HDFS, S3) it is two renames, and a reader listing between them finds no
+   * partition for an instant. A reader that listed the old files before the swap fails on a
+   * missing file, an error to retry (mechsweep's readers do), never a silent mix. {@code rows}
+   * may read the partition it replaces: the old files stay in place until the new ones are
+   * complete.
    */
   public void replace(Tables.Table table, String study, Dataset<Row> rows) {
     Path base = new Path(location(table));
@@ -106,19 +108,23 @@ public final class TableStore {
       org.apache.hadoop.fs.FileSystem fs = fs(base);
       recover(fs, base, live, study);
       rows.write().mode(SaveMode.ErrorIfExists).parquet(staging.toString());
-      fs.mkdirs(retired.getParent());
       boolean had = fs.exists(live);
-      if (had && !fs.rename(live, retired)) {
-        throw new java.io.IOException("could not move " + live + " aside to " + retired);
-      }
-      if (!fs.rename(staging, live)) {
-        if (had) {
-          fs.rename(retired, live);
+      if (had && DirectoryExchange.exchange(fs, staging, live)) {
+        fs.delete(staging, true); // now the old rows
+      } else {
+        fs.mkdirs(retired.getParent());
+        if (had && !fs.rename(live, retired)) {
+          throw new java.io.IOException("could not move " + live + " aside to " + retired);
         }
-        throw new java.io.IOException("could not move the new rows " + staging + " to " + live);
-      }
-      if (had) {
-        fs.delete(retired, true);
+        if (!fs.rename(staging, live)) {
+          if (had) {
+            fs.rename(retired, live);
+          }
+          throw new java.io.IOException("could not move the new rows " + staging + " to " + live);
+        }
+        if (had) {
+          fs.delete(retired, true);
+        }
       }
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);

@@ -63,6 +63,40 @@ public final class SparkSessions {
     return builder.getOrCreate();
   }
 
+  /** Whether a --catalog value names a metastore database rather than a mode. */
+  public static boolean isMetastoreUrl(String catalog) {
+    return catalog.startsWith("jdbc:");
+  }
+
+  /**
+   * The Spark settings of a Hive metastore kept in the database at {@code jdbcUrl} (PostgreSQL:
+   * the user in the URL, {@code ?user=…&password=…}): Spark's built-in Hive client talks to it
+   * through DataNucleus, which creates the metastore's tables on first use. Any number of JVMs
+   * may use it at once; each sees the others' tables and partitions.
+   */
+  public static Map<String, String> sharedMetastore(String jdbcUrl) {
+    Map<String, String> settings = new java.util.LinkedHashMap<>();
+    settings.put("spark.sql.catalogImplementation", "hive");
+    settings.put("spark.hadoop.javax.jdo.option.ConnectionURL", jdbcUrl);
+    if (jdbcUrl.startsWith("jdbc:postgresql:")) {
+      settings.put("spark.hadoop.javax.jdo.option.ConnectionDriverName", "org.postgresql.Driver");
+    }
+    // Hive's own defaults (user APP, password mine) would override the URL's user.
+    java.util.regex.Matcher user = java.util.regex.Pattern.compile("[?&]user=([^&]*)").matcher(jdbcUrl);
+    java.util.regex.Matcher password = java.util.regex.Pattern.compile("[?&]password=([^&]*)").matcher(jdbcUrl);
+    settings.put("spark.hadoop.javax.jdo.option.ConnectionUserName", user.find() ? user.group(1) : "");
+    settings.put("spark.hadoop.javax.jdo.option.ConnectionPassword", password.find() ? password.group(1) : "");
+    // DataNucleus creates the metastore's tables as it first needs them, on a second connection.
+    // Adding a foreign key there waits for the first connection's open transaction, which waits
+    // for it (a deadlock seen here on PostgreSQL): tables and columns yes, constraints no.
+    settings.put("spark.hadoop.datanucleus.schema.autoCreateAll", "false");
+    settings.put("spark.hadoop.datanucleus.schema.autoCreateTables", "true");
+    settings.put("spark.hadoop.datanucleus.schema.autoCreateColumns", "true");
+    settings.put("spark.hadoop.datanucleus.schema.autoCreateConstraints", "false");
+    settings.put("spark.hadoop.hive.metastore.schema.verification", "false");
+    return settings;
+  }
+
   /** {@code <root>/tmp} for a local root, else null (scratch space stays where Spark puts it). */
   public static File scratchDir(String root) {
     Path local = localPath(root);
