@@ -71,6 +71,7 @@ class ClusterFaultsTest {
     Process driver = cluster.submit(first, "study", config.toString(), "--root", root.toString(),
         "--conf", "spark.sql.shuffle.partitions=4");
     waitUntil(() -> completeCheckpoint(root), 300, first);
+    Thread.sleep(1000); // the pack-mates' checkpoints of that step are written right after it
     driver.destroyForcibly(); // kill -9 of the spark-submit JVM: the driver, mid-training
     assertThat(driver.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(results(root)).as("runs finished before the kill").isLessThan(8);
@@ -169,14 +170,18 @@ class ClusterFaultsTest {
     return count(root.resolve("checkpoints"), 2);
   }
 
-  /** Whether some run has a complete checkpoint: one followed by another (a run writes them in turn). */
+  /**
+   * Whether some run has a complete checkpoint after step 0 (its state.json is written last), the
+   * step a resumed pack starts from.
+   */
   private static boolean completeCheckpoint(Path root) {
     Path dir = root.resolve("checkpoints");
     if (!Files.isDirectory(dir)) {
       return false;
     }
-    try (var runs = Files.list(dir)) {
-      return runs.anyMatch(run -> count(run, 1) >= 2);
+    try (var files = Files.walk(dir, 3)) {
+      return files.anyMatch(f -> f.getFileName().toString().equals("state.json")
+          && !f.getParent().getFileName().toString().equals("step-00000000"));
     } catch (java.io.IOException | java.io.UncheckedIOException e) {
       return false;
     }
@@ -191,7 +196,7 @@ class ClusterFaultsTest {
       return 0;
     }
     try (var entries = Files.walk(dir, depth)) {
-      return entries.filter(p -> dir.relativize(p).getNameCount() == depth).count();
+      return entries.filter(p -> !p.equals(dir) && dir.relativize(p).getNameCount() == depth).count();
     } catch (java.io.IOException | java.io.UncheckedIOException e) {
       return 0; // a directory renamed while listed: look again
     }
