@@ -35,7 +35,10 @@ public final class Views {
         tables.ensureRegistered(t); // a view over a task's table that no study wrote yet still resolves
       }
       for (String view : viewNames) {
-        spark.sql("CREATE OR REPLACE VIEW " + Tables.DATABASE + "." + view + " AS " + views.resolve(text(view)));
+        // CREATE OR REPLACE of a catalog view drops it and creates it again: a reader in another
+        // JVM (a shared metastore) could find it missing in between. ALTER VIEW is one update.
+        String verb = spark.catalog().tableExists(Tables.DATABASE, view) ? "ALTER VIEW " : "CREATE VIEW ";
+        spark.sql(verb + Tables.DATABASE + "." + view + " AS " + views.resolve(text(view)));
       }
     } else {
       views = new Views(spark, "");
