@@ -254,8 +254,7 @@ public final class Main implements Runnable {
           throw new CommandLine.ParameterException(spec.commandLine(),
               "--study: got '" + study + "'; allowed: 1-64 letters, digits, '-' or '_'");
         }
-        c = new StudyConfig(study, c.task(), c.model(), c.training(), c.seeds(), c.evaluation(), c.probes(),
-            c.checkpointEvery(), c.logEvery());
+        c = c.withStudy(study);
       }
       StudyRunner.Result result;
       String command = spec.name();

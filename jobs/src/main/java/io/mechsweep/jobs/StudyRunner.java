@@ -140,10 +140,11 @@ public final class StudyRunner {
    * by the executors' user) as one line naming it and how to rebuild; other failures unchanged.
    * Nothing has been written to the tables at this point. Null when {@code e} is about something else.
    */
+  private static final java.util.regex.Pattern READ_FILE = java.util.regex.Pattern.compile("reading file (\\S+)");
+
   static IOException unreadable(String datasetDir, Exception e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
-      java.util.regex.Matcher file = java.util.regex.Pattern.compile("reading file (\\S+)").matcher(
-          String.valueOf(t.getMessage()));
+      java.util.regex.Matcher file = READ_FILE.matcher(String.valueOf(t.getMessage()));
       if (file.find()) {
         return new IOException("dataset file " + file.group(1).replaceAll("[.]+$", "") + " cannot be read ("
             + rootCause(t) + "); the dataset " + datasetDir + " must be rebuilt: delete it and run `mechsweep"

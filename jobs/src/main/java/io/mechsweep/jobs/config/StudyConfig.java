@@ -23,6 +23,11 @@ public record StudyConfig(
     int logEvery)
     implements Serializable {
 
+  /** The same study under another name (its table partitions and report): {@code --study}. */
+  public StudyConfig withStudy(String name) {
+    return new StudyConfig(name, task, model, training, seeds, evaluation, probes, checkpointEvery, logEvery);
+  }
+
   /**
    * The model family of the study; {@code depths} and {@code inits} are grid axes.
    *
