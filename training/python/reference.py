@@ -1,13 +1,20 @@
 #!/usr/bin/python3
 """PyTorch reference of mechsweep's transformer and training step.
 
-Two modes:
-  parity DIR  -- read config.json, init.npz, batches.npz and eval.npz written by mechsweep's
-                 parity test (PyTorchParityTest), train with torch.optim.AdamW, write
-                 result.json (loss, gradient norm and lr of every step, final accuracies) and
-                 final.npz (the trained parameters).
+Three modes:
+  parity DIR  -- read config.json, init.npz, batches.npz and eval.npz written by mechsweep
+                 (ReferenceInputs: the parity test, or `train-packs --reference-inputs`), train
+                 with torch.optim.AdamW, write result.json (loss, gradient norm and lr of every
+                 step, final accuracies) and final.npz (the trained parameters). --device cuda
+                 trains on the GPU with TF32 off.
+  compare RESULT DIR
+              -- mechsweep's result file of that run (results/<run>.json, e.g. from train-packs
+                 on a GPU) against DIR/result.json: the worst relative loss difference over the
+                 steps; exit 1 above --bound.
   bench       -- time training steps of the model a --config json describes (the baseline of
-                 `mechsweep bench`, which writes the config: TrainingBenchmark.referenceConfig).
+                 `mechsweep bench`, which writes the config: TrainingBenchmark.referenceConfig);
+                 --packs K trains K members at once (torch.func.vmap over the stacked weights,
+                 one AdamW over them, clipping per member), --device cuda on the GPU.
 
 One model for one pack member, with every variant a ModelConfig chooses
 (training/src/main/java/io/mechsweep/training/model/ModelConfig.java):
@@ -104,8 +111,9 @@ def attention(p, c, l, q_in, kv_in, key_mask=None):
     v = (kv_in @ p[pre + "v"]).view(b, t, h, dk).transpose(1, 2)  # (B,H,T,dk)
     scores = q @ k.transpose(-1, -2) / math.sqrt(dk)  # (B,H,Tq,T)
     if c["causal"]:
-        future = torch.arange(t).view(1, t) > torch.arange(t - tq, t).view(tq, 1)  # key after query
-        scores = scores + torch.zeros(tq, t).masked_fill(future, MASKED)
+        at = {"device": scores.device}
+        future = torch.arange(t, **at).view(1, t) > torch.arange(t - tq, t, **at).view(tq, 1)  # key after query
+        scores = scores + torch.zeros(tq, t, **at).masked_fill(future, MASKED)
     if key_mask is not None:
         scores = scores + ((1 - key_mask) * MASKED).view(b, 1, 1, t)
     mixed = (scores.softmax(-1) @ v).transpose(1, 2).reshape(b, tq, h * dk)  # (B,Tq,H·dk)
@@ -202,10 +210,19 @@ def train_step(p, c, t, opt, loss_fn, lr):
 # ---------------------------------------------------------------- modes
 
 
-def parity(directory):
+def use_device(name):
+    """The torch device; on CUDA with TF32 off, so float32 products are float32 as on the CPU."""
+    if name == "cuda":
+        torch.backends.cuda.matmul.allow_tf32 = False
+        torch.backends.cudnn.allow_tf32 = False
+    return torch.device(name)
+
+
+def parity(directory, device_name="cpu"):
     def path(name):
         return os.path.join(directory, name)
 
+    dev = use_device(device_name)
     cfg = json.load(open(path("config.json")))
     c, t, member = cfg["model"], cfg["train"], cfg["member"]
     torch.set_num_threads(cfg.get("threads", 1))
@@ -215,11 +232,11 @@ def parity(directory):
     stored = {name: init[name].shape for name in init.files}
     if stored != shapes:
         sys.exit(f"init.npz holds {stored}, the reference's layout is {shapes}")
-    p = {name: torch.tensor(init[name][0]).requires_grad_(name not in c["frozen"]) for name in names}
+    p = {name: torch.tensor(init[name][0], device=dev).requires_grad_(name not in c["frozen"]) for name in names}
     batches = np.load(path("batches.npz"))
-    tokens, targets = torch.tensor(batches["tokens"]), torch.tensor(batches["targets"])
-    positions, mask = torch.tensor(batches["positions"]), torch.tensor(batches["loss_mask"])
-    keys = torch.tensor(batches["key_mask"])
+    tokens, targets = torch.tensor(batches["tokens"], device=dev), torch.tensor(batches["targets"], device=dev)
+    positions, mask = torch.tensor(batches["positions"], device=dev), torch.tensor(batches["loss_mask"], device=dev)
+    keys = torch.tensor(batches["key_mask"], device=dev)
     opt = optimizer(p, c, t, member["peak_lr"], member["weight_decay"])
     losses, norms, lrs = [], [], []
     for s in range(t["steps"]):
@@ -234,14 +251,32 @@ def parity(directory):
     with torch.no_grad():
         for name in cfg["eval_sets"]:
             y = evals[name + ".targets"]
-            logits = logits_at(p, c, torch.tensor(evals[name + ".tokens"]), torch.tensor(evals[name + ".positions"]),
-                               torch.tensor(evals[name + ".key_mask"]))
+            logits = logits_at(p, c, torch.tensor(evals[name + ".tokens"], device=dev),
+                               torch.tensor(evals[name + ".positions"], device=dev),
+                               torch.tensor(evals[name + ".key_mask"], device=dev))
             scored = y >= 0
-            accuracies[name] = float((logits.argmax(-1).numpy() == y)[scored].mean())
-            eval_losses[name] = float(read_loss(logits, torch.tensor(y), torch.tensor(evals[name + ".loss_mask"])))
+            accuracies[name] = float((logits.argmax(-1).cpu().numpy() == y)[scored].mean())
+            eval_losses[name] = float(read_loss(logits, torch.tensor(y, device=dev),
+                                                torch.tensor(evals[name + ".loss_mask"], device=dev)))
     json.dump({"losses": losses, "grad_norms": norms, "lrs": lrs, "accuracies": accuracies, "eval_losses": eval_losses,
-               "torch": torch.__version__}, open(path("result.json"), "w"))
-    np.savez(path("final.npz"), **{name: q.detach().numpy()[None] for name, q in p.items()})
+               "torch": torch.__version__, "device": str(dev)}, open(path("result.json"), "w"))
+    np.savez(path("final.npz"), **{name: q.detach().cpu().numpy()[None] for name, q in p.items()})
+
+
+def compare(a):
+    """mechsweep's loss curve (its result file) against the reference's result.json."""
+    ours = json.load(open(a.result))
+    theirs = json.load(open(os.path.join(a.dir, "result.json")))
+    mine = [m["loss"] for m in ours["metrics"] if m.get("stage", "train") == "train"]
+    ref = theirs["losses"]
+    if len(mine) != len(ref):
+        sys.exit(f"mechsweep logged {len(mine)} losses, the reference {len(ref)}: log every step (logging.every_steps: 1)")
+    rel = [abs(x - y) / abs(y) for x, y in zip(mine, ref)]
+    worst = max(range(len(rel)), key=rel.__getitem__)
+    print(f"{ours['runId']} on {ours['device']} vs pytorch {theirs['torch']} on {theirs.get('device', 'cpu')}:"
+          f" worst relative loss difference {rel[worst]:.2e} at step {worst + 1} of {len(rel)}"
+          f" ({mine[worst]:.6f} vs {ref[worst]:.6f}); loss {ref[0]:.4f} -> {ref[-1]:.4f}; bound {a.bound:g}")
+    return 0 if rel[worst] < a.bound else 1
 
 
 def bench(a):
@@ -249,40 +284,91 @@ def bench(a):
     cfg = json.loads(a.config)
     c, t, member, batch = cfg["model"], cfg["train"], cfg["member"], cfg["batch"]
     torch.set_num_threads(a.threads)
+    dev = use_device(a.device)
+    if a.tf32:
+        torch.backends.cuda.matmul.allow_tf32 = True
     g = torch.Generator().manual_seed(0)
-    p = random_init(c, member["init"], g)
-    opt = optimizer(p, c, t, member["peak_lr"], member["weight_decay"])
-    # One batch of random tokens and labels, made before timing: the data costs PyTorch nothing.
-    tokens = torch.randint(0, c["vocab"], (batch, c["seq_len"]), generator=g)  # (B,T)
+    k = a.packs
+    members = [random_init(c, member["init"], g) for _ in range(k)]
+    # One batch per member of random tokens and labels, made before timing: the data costs PyTorch nothing.
+    tokens = torch.randint(0, c["vocab"], (k, batch, c["seq_len"]), generator=g).to(dev)  # (K,B,T)
     reads = cfg.get("reads", 0)
     if reads:  # R read positions per row, the first loss_reads of them in the loss (lego's chain)
-        positions = torch.randint(0, c["seq_len"], (batch, reads), generator=g)  # (B,R)
-        targets = torch.randint(0, c["classes"], (batch, reads), generator=g)
-        mask = torch.zeros(batch, reads)
-        mask[:, :cfg["loss_reads"]] = 1
+        positions = torch.randint(0, c["seq_len"], (k, batch, reads), generator=g).to(dev)  # (K,B,R)
+        targets = torch.randint(0, c["classes"], (k, batch, reads), generator=g).to(dev)
+        mask = torch.zeros(k, batch, reads, device=dev)
+        mask[..., :cfg["loss_reads"]] = 1
         where = f"cross-entropy at {reads} read positions ({cfg['loss_reads']} in the loss)"
 
-        def loss():
+        def member_loss(p, tokens, targets, positions, mask):
             return read_loss(logits_at(p, c, tokens, positions), targets, mask)
+        data = (tokens, targets, positions, mask)
     else:
-        targets = torch.randint(0, c["classes"], (batch,), generator=g)  # (B,)
+        targets = torch.randint(0, c["classes"], (k, batch), generator=g).to(dev)  # (K,B)
         where = "cross-entropy at the last position"
 
-        def loss():  # the last position only, as mechsweep computes it when a task reads only there
+        def member_loss(p, tokens, targets):  # the last position only, as mechsweep computes it there
             return F.cross_entropy(unembed(p, c, forward(p, c, tokens, last_only=True)[:, -1]), targets)
+        data = (tokens, targets)
 
+    if k == 1:
+        p = {name: q.detach().to(dev).requires_grad_(q.requires_grad) for name, q in members[0].items()}
+        opt = optimizer(p, c, t, member["peak_lr"], member["weight_decay"])
+
+        def step():
+            train_step(p, c, t, opt, lambda: member_loss(p, *(x[0] for x in data)), member["peak_lr"])
+        how = "one model"
+    else:
+        step = packed_step(c, t, member, members, member_loss, data, dev)
+        how = f"{k} members at once (vmap over stacked weights, one AdamW, clipping per member)"
+    sync = torch.cuda.synchronize if dev.type == "cuda" else (lambda: None)
     for s in range(a.warmup):
-        train_step(p, c, t, opt, loss, member["peak_lr"])
+        step()
+    sync()
     start = time.perf_counter()
     for s in range(a.steps):
-        train_step(p, c, t, opt, loss, member["peak_lr"])
+        step()
+    sync()
     ms = 1000 * (time.perf_counter() - start) / a.steps
     clipping = f"clipping at {t['clip_norm']}" if t["clip_norm"] > 0 else "no clipping"
-    times = (f"forward, {where}, backward, gradient norm ({clipping}),"
+    times = (f"{how}: forward, {where}, backward, gradient norm ({clipping}),"
              f" torch.optim.AdamW; one batch of random tokens and labels made before timing and"
              f" reused (no data cost); {a.steps} timed steps after {a.warmup} untimed")
-    print(json.dumps({"ms_per_step": ms, "threads": a.threads, "torch": torch.__version__,
-                      "blas": loaded_blas(), "times": times}))
+    print(json.dumps({"ms_per_step": ms, "ms_per_run_step": ms / k, "packs": k, "threads": a.threads,
+                      "device": str(dev) if dev.type == "cpu" else torch.cuda.get_device_name(dev),
+                      "tf32": dev.type == "cuda" and torch.backends.cuda.matmul.allow_tf32,
+                      "torch": torch.__version__, "blas": loaded_blas(), "times": times}))
+
+
+def packed_step(c, t, member, members, member_loss, data, dev):
+    """A training step of K members stacked on a leading dimension: per-member gradients by
+    vmap, each member's gradient clipped by its own norm, one AdamW over the stacked tensors
+    (elementwise, so the same as K optimizers with equal lr and weight decay)."""
+    try:
+        from torch.func import grad_and_value, vmap
+    except ImportError:  # torch < 2.0 (Debian's 1.13) ships them as functorch
+        from functorch import grad_and_value, vmap
+    frozen = set(c["frozen"])
+    stacked = {name: torch.stack([m[name].detach() for m in members]).to(dev) for name in members[0]}
+    trained = [name for name in stacked if name not in frozen]
+
+    def loss_of(train_params, frozen_params, *batch):
+        return member_loss({**train_params, **frozen_params}, *batch)
+
+    grads_and_loss = vmap(grad_and_value(loss_of), in_dims=(0, 0) + (0,) * len(data))
+    opt = torch.optim.AdamW([stacked[n] for n in trained], lr=member["peak_lr"], betas=(t["beta1"], t["beta2"]),
+                            eps=t["eps"], weight_decay=member["weight_decay"])
+
+    def step():
+        grads, _ = grads_and_loss({n: stacked[n] for n in trained},
+                                  {n: stacked[n] for n in stacked if n in frozen}, *data)
+        k = len(members)
+        norms = torch.sqrt(sum(grads[n].reshape(k, -1).pow(2).sum(1) for n in trained))  # (K,)
+        scale = (t["clip_norm"] / (norms + 1e-6)).clamp(max=1.0) if t["clip_norm"] > 0 else torch.ones_like(norms)
+        for n in trained:
+            stacked[n].grad = grads[n] * scale.view(k, *([1] * (grads[n].dim() - 1)))
+        opt.step()
+    return step
 
 
 def loaded_blas():
@@ -297,6 +383,11 @@ def main():
     sub = parser.add_subparsers(dest="mode", required=True)
     par = sub.add_parser("parity")
     par.add_argument("dir")
+    par.add_argument("--device", default="cpu", choices=["cpu", "cuda"])
+    cmp = sub.add_parser("compare")
+    cmp.add_argument("result", help="mechsweep's results/<run_id>.json of the run the inputs describe")
+    cmp.add_argument("dir", help="the reference's directory (its result.json)")
+    cmp.add_argument("--bound", type=float, default=1e-3, help="largest relative loss difference allowed")
     b = sub.add_parser("bench")
     b.add_argument("--config", required=True,
                    help="json: model (config.json's keys), train (beta1, beta2, eps, clip_norm),"
@@ -304,8 +395,16 @@ def main():
     b.add_argument("--steps", type=int, default=50)
     b.add_argument("--warmup", type=int, default=5)
     b.add_argument("--threads", type=int, default=1)
+    b.add_argument("--packs", type=int, default=1, help="members trained at once (K)")
+    b.add_argument("--device", default="cpu", choices=["cpu", "cuda"])
+    b.add_argument("--tf32", action="store_true", help="let CUDA matmuls use TF32 (default: off)")
     a = parser.parse_args()
-    parity(a.dir) if a.mode == "parity" else bench(a)
+    if a.mode == "parity":
+        return parity(a.dir, a.device)
+    if a.mode == "compare":
+        return compare(a)
+    bench(a)
+    return 0
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ import io.mechsweep.jobs.config.ConfigException;
 import io.mechsweep.jobs.config.StudyConfig;
 import io.mechsweep.jobs.config.StudyConfigParser;
 import io.mechsweep.jobs.stages.SparkSessions;
+import io.mechsweep.training.standalone.TrainPacks;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,8 +32,8 @@ import picocli.CommandLine.Spec;
       "Start with:  bin/mechsweep study conf/studies/anchor-quickstart.yaml",
       "Then:        bin/mechsweep sql \"select * from mechsweep.phase_diagram\"",
     },
-    subcommands = {Main.Generate.class, Main.Train.class, Main.Probe.class, Main.Study.class, Main.Report.class, Main.Sql.class, Bench.class,
-        WikipediaBench.class},
+    subcommands = {Main.Generate.class, Main.Train.class, Main.Probe.class, Main.Study.class, Main.Report.class, Main.Sql.class,
+        Main.ExportPacks.class, TrainPacks.class, Bench.class, WikipediaBench.class},
     footer = {
       "",
       "Spark settings come from spark-submit (--master, --conf …); without it mechsweep runs in"
@@ -213,16 +214,8 @@ public final class Main implements Runnable {
     }
   }
 
-  /** What train, study and probe share: the config, the common options, --study, --retry-failed. */
-  abstract static class TrainingCommand implements Callable<Integer>, UnderRoot {
-    @Mixin Common common;
-    @Spec CommandSpec spec;
-
-    @Override
-    public Common common() {
-      return common;
-    }
-
+  /** The study config and what selects its runs: the config file, --study, --retry-failed. */
+  static final class StudyOptions {
     @Parameters(paramLabel = "STUDY.yaml", description = "Study config, e.g. conf/studies/anchor-quickstart.yaml")
     Path config;
 
@@ -231,8 +224,33 @@ public final class Main implements Runnable {
             + " and report), e.g. a dated name for a scheduled run: anchor-nightly-20261123.")
     String study;
 
-    @Option(names = "--retry-failed", description = "Train runs that failed before again.")
+    @Option(names = "--retry-failed", description = "Train runs that failed before again (export-packs: include them).")
     boolean retryFailed;
+
+    /** The study config, renamed by --study when given. */
+    StudyConfig parse(CommandSpec spec) throws java.io.IOException {
+      StudyConfig c = StudyConfigParser.parse(config);
+      if (study == null) {
+        return c;
+      }
+      if (!study.matches(io.mechsweep.analysis.tables.Tables.STUDY_NAME)) {
+        throw new CommandLine.ParameterException(spec.commandLine(),
+            "--study: got '" + study + "'; allowed: 1-64 letters, digits, '-' or '_'");
+      }
+      return c.withStudy(study);
+    }
+  }
+
+  /** What train, study and probe share: the config, the common options, --study, --retry-failed. */
+  abstract static class TrainingCommand implements Callable<Integer>, UnderRoot {
+    @Mixin Common common;
+    @Mixin StudyOptions options;
+    @Spec CommandSpec spec;
+
+    @Override
+    public Common common() {
+      return common;
+    }
 
     @Option(names = "--reprobe",
         description = "Probe every checkpoint again and replace the study's probe rows (after the"
@@ -248,19 +266,12 @@ public final class Main implements Runnable {
     /** Validates the config before any work, then trains and writes the tables; 3 when runs failed. */
     @Override
     public Integer call() throws Exception {
-      StudyConfig c = StudyConfigParser.parse(config);
-      if (study != null) {
-        if (!study.matches(io.mechsweep.analysis.tables.Tables.STUDY_NAME)) {
-          throw new CommandLine.ParameterException(spec.commandLine(),
-              "--study: got '" + study + "'; allowed: 1-64 letters, digits, '-' or '_'");
-        }
-        c = c.withStudy(study);
-      }
+      StudyConfig c = options.parse(spec);
       StudyRunner.Result result;
       String command = spec.name();
       try (RootLock lock = common.lockForWriting(command); SparkSession spark = common.session(command)) {
         result = new StudyRunner(spark, common.resolvedRoot(), common.catalogMode(), System.out)
-            .train(c, generate(), retryFailed && steps().train(), reprobe, steps());
+            .train(c, generate(), options.retryFailed && steps().train(), reprobe, steps());
       } finally {
         common.removeScratch();
       }
@@ -271,6 +282,45 @@ public final class Main implements Runnable {
             + " 'failed'\"); --retry-failed trains them again%n", failed, result.outcomes().size(), common.resolvedRoot());
         spec.commandLine().getErr().flush();
         return RUNS_FAILED;
+      }
+      return OK;
+    }
+  }
+
+  @Command(name = "export-packs", mixinStandardHelpOptions = true,
+      description = "Write the study's unfinished runs as a pack bundle (packs, task data, run configs)"
+          + " for `train-packs` on a machine without Spark, e.g. a GPU box; the dataset is generated"
+          + " first when missing. Trains nothing.",
+      footer = {"", "Example: bin/mechsweep export-packs conf/studies/anchor-paper.yaml --out bundle/",
+          "         then on the GPU machine: bin/train-packs bundle/ --root out/ --device gpu:0"})
+  static final class ExportPacks implements Callable<Integer>, UnderRoot {
+    @Mixin Common common;
+    @Mixin StudyOptions options;
+    @Spec CommandSpec spec;
+
+    @Override
+    public Common common() {
+      return common;
+    }
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "The bundle's directory (local).")
+    Path out;
+
+    @Option(names = "--pack-size", paramLabel = "K",
+        description = "Runs per pack (default: the config's training.pack_size): as many as fit the GPU's memory.")
+    Integer packSize;
+
+    @Override
+    public Integer call() throws Exception {
+      StudyConfig c = options.parse(spec);
+      if (packSize != null && packSize < 1) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "--pack-size: got " + packSize + "; allowed: ≥ 1");
+      }
+      try (RootLock lock = common.lockForWriting("export-packs"); SparkSession spark = common.session("export-packs")) {
+        new StudyRunner(spark, common.resolvedRoot(), common.catalogMode(), System.out)
+            .exportPacks(c, options.retryFailed, packSize != null ? packSize : c.training().packSize(), out);
+      } finally {
+        common.removeScratch();
       }
       return OK;
     }

@@ -1,11 +1,13 @@
 package io.mechsweep.jobs;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mechsweep.analysis.report.StudyReport;
 import io.mechsweep.analysis.tables.TableStore;
 import io.mechsweep.analysis.tables.Tables;
 import io.mechsweep.analysis.tables.Views;
 import io.mechsweep.datagen.DatasetMetadata;
 import io.mechsweep.jobs.config.StudyConfig;
+import io.mechsweep.jobs.plan.RunSpec;
 import io.mechsweep.jobs.plan.StudyPlan;
 import io.mechsweep.jobs.stages.DatasetStage;
 import io.mechsweep.jobs.stages.ProbeStage;
@@ -19,9 +21,13 @@ import io.mechsweep.jobs.tasks.Tasks;
 import io.mechsweep.training.checkpoint.HadoopFiles;
 import io.mechsweep.training.checkpoint.RunStore;
 import io.mechsweep.training.eval.RunOutcome;
+import io.mechsweep.training.standalone.PackBundle;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
@@ -74,22 +80,8 @@ public final class StudyRunner {
       Steps steps) throws IOException {
     StudyPlan plan = StudyPlan.of(config);
     String datasetDir = DatasetStage.dir(root, config.task());
-    DatasetMetadata metadata =
-        generateIfMissing
-            ? generate(config)
-            : DatasetMetadata.read(datasetDir, spark.sparkContext().hadoopConfiguration())
-                .orElseThrow(() -> new IOException("no complete dataset at " + datasetDir
-                    + "; run `mechsweep generate` with this config first (or use `mechsweep study`)"));
-    Task.Inputs inputs;
-    try {
-      inputs = config.task().load(spark, datasetDir, config.evaluation().maxRowsPerSet(), config.probes().rowsPerSet());
-    } catch (Exception e) { // Spark's read failures are SparkExceptions, thrown undeclared
-      IOException unreadable = unreadable(datasetDir, e);
-      if (unreadable != null) {
-        throw unreadable;
-      }
-      throw e;
-    }
+    DatasetMetadata metadata = dataset(config, generateIfMissing);
+    Task.Inputs inputs = inputs(config);
     HadoopFiles files = new HadoopFiles(spark.sparkContext().hadoopConfiguration());
     RunStore store = new RunStore(root, files);
     if (!steps.train()) {
@@ -133,6 +125,63 @@ public final class StudyRunner {
     }
     out.println("report: " + report);
     return new Result(outcomes, runs, summary, probed, report);
+  }
+
+  /**
+   * Writes the study's unfinished runs as a pack bundle for {@code train-packs} (no Spark there):
+   * the packs {@link TrainingStage} would train now, the task's data and the run configs. The
+   * dataset is generated first when it is missing.
+   */
+  public PackBundle exportPacks(StudyConfig config, boolean retryFailed, int packSize, Path dir)
+      throws IOException {
+    StudyPlan plan = StudyPlan.of(config);
+    DatasetMetadata metadata = dataset(config, true);
+    Task.Inputs inputs = inputs(config);
+    RunStore store = new RunStore(root, new HadoopFiles(spark.sparkContext().hadoopConfiguration()));
+    List<RunSpec> todo = plan.unfinished(store, retryFailed);
+    if (todo.isEmpty()) {
+      throw new IOException("every run of study '" + config.study() + "' has a result under " + root
+          + (retryFailed ? "" : " (failed ones too: --retry-failed exports those)") + "; nothing to export");
+    }
+    Map<String, String> configs = new LinkedHashMap<>();
+    ObjectMapper json = new ObjectMapper();
+    for (RunSpec run : todo) {
+      configs.put(run.runId(), json.writeValueAsString(run.config()));
+    }
+    PackBundle bundle = new PackBundle(config.study(), metadata.datasetId(), plan.packs(todo, packSize), configs,
+        inputs.data());
+    bundle.write(dir);
+    out.printf("export-packs: %d of %d runs unfinished, in %d packs of up to %d, with the %s data (dataset %s): %s%n",
+        todo.size(), plan.runs().size(), bundle.packs().size(), packSize, config.task().kind().name(),
+        metadata.datasetId(), dir.toAbsolutePath());
+    out.printf("then: bin/train-packs %s --root OUT (on the GPU machine: see README.md, \"GPU executors\"), copy"
+        + " OUT/checkpoints and OUT/results into %s, and run `mechsweep study` on this config there%n", dir, root);
+    return bundle;
+  }
+
+  /** The study's dataset: generated when missing ({@code generate}) or required. */
+  private DatasetMetadata dataset(StudyConfig config, boolean generate) throws IOException {
+    if (generate) {
+      return generate(config);
+    }
+    String datasetDir = DatasetStage.dir(root, config.task());
+    return DatasetMetadata.read(datasetDir, spark.sparkContext().hadoopConfiguration())
+        .orElseThrow(() -> new IOException("no complete dataset at " + datasetDir
+            + "; run `mechsweep generate` with this config first (or use `mechsweep study`)"));
+  }
+
+  /** The training data and probe inputs read from the study's dataset. */
+  private Task.Inputs inputs(StudyConfig config) throws IOException {
+    String datasetDir = DatasetStage.dir(root, config.task());
+    try {
+      return config.task().load(spark, datasetDir, config.evaluation().maxRowsPerSet(), config.probes().rowsPerSet());
+    } catch (Exception e) { // Spark's read failures are SparkExceptions, thrown undeclared
+      IOException unreadable = unreadable(datasetDir, e);
+      if (unreadable != null) {
+        throw unreadable;
+      }
+      throw e;
+    }
   }
 
   /**

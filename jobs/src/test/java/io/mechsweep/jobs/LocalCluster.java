@@ -30,13 +30,19 @@ final class LocalCluster implements AutoCloseable {
 
   /** Starts {@code workers} workers of one core and {@code memory} each under {@code dir}. */
   static LocalCluster start(Path dir, int workers, String memory) throws Exception {
+    return start(dir, workers, 1, memory, "");
+  }
+
+  /** Starts workers of {@code cores} cores, with extra worker JVM options (MECHSWEEP_WORKER_OPTS). */
+  static LocalCluster start(Path dir, int workers, int cores, String memory, String workerOpts) throws Exception {
     int port;
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
     }
     Map<String, String> env = Map.of("MECHSWEEP_CLUSTER_DIR", dir.toString(),
-        "MECHSWEEP_CLUSTER_PORT", String.valueOf(port), "MECHSWEEP_CLASSPATH", System.getProperty("java.class.path"));
-    String master = run(env, "start", String.valueOf(workers), "1", memory).trim();
+        "MECHSWEEP_CLUSTER_PORT", String.valueOf(port), "MECHSWEEP_CLASSPATH", System.getProperty("java.class.path"),
+        "MECHSWEEP_WORKER_OPTS", workerOpts);
+    String master = run(env, "start", String.valueOf(workers), String.valueOf(cores), memory).trim();
     assertThat(master).isEqualTo("spark://127.0.0.1:" + port);
     return new LocalCluster(dir, env, master);
   }

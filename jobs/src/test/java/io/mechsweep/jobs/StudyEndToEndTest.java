@@ -101,6 +101,19 @@ class StudyEndToEndTest {
     Row unseen = spark.sql("select sum(value) from mechsweep.evals where eval_set = 'unseen_pair'"
         + " and metric = 'deviation' and step = 12 group by run_id").first();
     assertThat(unseen.getDouble(0)).as("the deviation histogram sums to 1").isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-9));
+    // (4,3) by key side: the two sets split unseen_pair's rows, so their accuracies, weighted by
+    // their rows, give unseen_pair's (inferential and symmetric alike).
+    List<Row> sides = spark.sql("select e.run_id, e.metric, sum(case when e.eval_set = 'unseen_pair' then e.value end),"
+        + " sum(case when e.eval_set <> 'unseen_pair' then e.value * e.n end) / sum(case when e.eval_set <> 'unseen_pair'"
+        + " then e.n end), count(distinct e.eval_set) from mechsweep.evals e where e.step = 12 and e.bucket = 'all'"
+        + " and e.metric in ('accuracy', 'symmetric_accuracy') and e.eval_set like 'unseen_pair%'"
+        + " group by e.run_id, e.metric").collectAsList();
+    assertThat(sides).hasSize(16).allSatisfy(r -> {
+      assertThat(r.getLong(4)).isEqualTo(3);
+      assertThat(r.getDouble(3)).isCloseTo(r.getDouble(2), org.assertj.core.data.Offset.offset(1e-9));
+    });
+    assertThat(spark.sql("select count(*) from mechsweep.run_summary where inferential_accuracy_train_keys is not null"
+        + " and symmetric_accuracy_heldout_keys is not null").first().getLong(0)).isEqualTo(8);
     Row run = spark.sql("select status, final_step, depth, gamma, config_json from mechsweep.runs limit 1").first();
     assertThat(run.getString(0)).isEqualTo("finished");
     assertThat(run.getInt(1)).isEqualTo(12);

@@ -1,6 +1,7 @@
 package io.mechsweep.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mechsweep.analysis.tables.RunConfig;
 import io.mechsweep.jobs.config.StudyConfigParser;
@@ -8,9 +9,13 @@ import io.mechsweep.jobs.plan.RunSpec;
 import io.mechsweep.jobs.plan.StudyPlan;
 import io.mechsweep.training.PackSpec;
 import io.mechsweep.training.bench.TrainingBenchmark;
+import io.mechsweep.training.model.GammaInitializer;
 import io.mechsweep.training.model.InitScheme;
+import io.mechsweep.training.model.ModelConfig;
+import io.mechsweep.training.model.Names;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class StudyPlanTest {
@@ -77,5 +82,44 @@ class StudyPlanTest {
     assertThat(lego.config().model().initFrom()).containsExactly(null, wikipedia.runs().get(0).runId() + ":blocks");
     assertThat(lego.config().model().dModel()).isEqualTo(wikipedia.config().model().dModel());
     assertThat(lego.config().model().depths()).isEqualTo(wikipedia.config().model().depths());
+  }
+
+  @Test
+  void theOutputBiasStartsAsPyTorchsDefaultOnlyWhenAsked() {
+    String torch = StudyConfigParserTest.TINY.replace("heldout_keys_per_pair: 12}",
+        "heldout_keys_per_pair: 12, output_bias_init: torch_default}");
+    StudyPlan plain = StudyPlan.of(StudyConfigParser.parse(StudyConfigParserTest.TINY, "tiny"));
+    StudyPlan zero = StudyPlan.of(StudyConfigParser.parse(StudyConfigParserTest.TINY.replace(
+        "heldout_keys_per_pair: 12}", "heldout_keys_per_pair: 12, output_bias_init: zero}"), "tiny"));
+    StudyPlan drawn = StudyPlan.of(StudyConfigParser.parse(torch, "tiny"));
+    assertThat(zero.runs()).extracting(RunSpec::runId).as("the default changes no run id")
+        .isEqualTo(plain.runs().stream().map(RunSpec::runId).toList());
+    assertThat(drawn.runs()).extracting(RunSpec::runId).doesNotContainAnyElementsOf(
+        plain.runs().stream().map(RunSpec::runId).toList());
+
+    ModelConfig model = drawn.packs(drawn.runs()).get(0).model();
+    Map<String, float[]> biased = GammaInitializer.member(model, new InitScheme.Gamma(0.3), 1);
+    Map<String, float[]> plainInit =
+        GammaInitializer.member(plain.packs(plain.runs()).get(0).model(), new InitScheme.Gamma(0.3), 1);
+    float[] bias = biased.get(Names.UNEMBED_BIAS);
+    double bound = 1 / Math.sqrt(16); // d_model 16
+    assertThat(bias).hasSize(model.classes());
+    double spread = 0;
+    for (float b : bias) {
+      spread = Math.max(spread, Math.abs(b));
+    }
+    assertThat(spread).as("U(±1/√d_model): within the bound, and filling it").isLessThan(bound).isGreaterThan(0.9 * bound);
+    assertThat(plainInit.get(Names.UNEMBED_BIAS)).containsOnly(0f);
+    biased.forEach((name, values) -> {
+      if (!name.equals(Names.UNEMBED_BIAS)) {
+        assertThat(values).as("%s is drawn as without it", name).isEqualTo(plainInit.get(name));
+      }
+    });
+    assertThat(GammaInitializer.member(model, new InitScheme.Gamma(0.3), 1).get(Names.UNEMBED_BIAS))
+        .as("same seed, same bias").isEqualTo(bias);
+
+    assertThatThrownBy(() -> StudyConfigParser.parse(StudyConfigParserTest.TINY.replace("heldout_keys_per_pair: 12}",
+        "heldout_keys_per_pair: 12, output_bias_init: uniform}"), "tiny"))
+        .hasMessageContaining("task.output_bias_init: got 'uniform'; allowed: one of");
   }
 }

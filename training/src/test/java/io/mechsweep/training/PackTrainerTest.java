@@ -200,8 +200,8 @@ class PackTrainerTest {
     assertSameParams(params(s, B.runId(), 20), params(straight, B.runId(), 20), 0f);
   }
 
-  private static Path local(org.apache.hadoop.fs.Path p) {
-    return Path.of(p.toString());
+  private static Path local(String p) {
+    return Path.of(p);
   }
 
   private static void deleteRecursively(Path dir) throws Exception {

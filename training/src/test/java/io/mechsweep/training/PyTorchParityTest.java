@@ -6,14 +6,12 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mechsweep.datagen.EvalSet;
 import io.mechsweep.datagen.FixedTrainSet;
 import io.mechsweep.datagen.TaskData;
 import io.mechsweep.datagen.TokenTable;
-import io.mechsweep.datagen.TrainSource;
 import io.mechsweep.datagen.anchor.AnchorDataset;
 import io.mechsweep.datagen.anchor.AnchorSpec;
 import io.mechsweep.datagen.lego.LegoDataset;
@@ -26,7 +24,7 @@ import io.mechsweep.datagen.topics.MlmTable;
 import io.mechsweep.datagen.varassign.VarAssignDataset;
 import io.mechsweep.datagen.varassign.VarAssignRules;
 import io.mechsweep.datagen.varassign.VarAssignSpec;
-import io.mechsweep.training.bench.ReferenceConfig;
+import io.mechsweep.training.bench.ReferenceInputs;
 import io.mechsweep.training.checkpoint.HadoopFiles;
 import io.mechsweep.training.checkpoint.RunStore;
 import io.mechsweep.training.eval.EvalRow;
@@ -36,11 +34,9 @@ import io.mechsweep.training.model.InitScheme;
 import io.mechsweep.training.model.ModelConfig;
 import io.mechsweep.training.model.Names;
 import io.mechsweep.training.model.NormPlacement;
-import io.mechsweep.training.model.ParameterLayout;
 import io.mechsweep.training.model.ParameterSet;
 import io.mechsweep.training.model.TopicsEncoders;
 import io.mechsweep.training.optim.LrSchedule;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,7 +47,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -320,7 +315,7 @@ class PyTorchParityTest {
     assertThat(v.model().classes()).isEqualTo(v.data().classes());
     assertThat(v.train().logEvery()).isEqualTo(1);
     Map<String, float[]> init = GammaInitializer.member(v.model(), v.member().init(), v.member().seed());
-    writeInputs(v, init);
+    ReferenceInputs.write(dir, v.model(), v.train(), v.member(), v.data(), 1);
     long t0 = System.nanoTime();
     Process torch = startPyTorch();
 
@@ -399,91 +394,6 @@ class PyTorchParityTest {
     return new Parity(ours, theirs, init, trained, torchTrained);
   }
 
-  /**
-   * config.json, init.npz (the member's initial weights), batches.npz (the batches the trainer
-   * will draw: a pure function of member seed and step) and eval.npz, read by the reference.
-   */
-  private void writeInputs(Variant v, Map<String, float[]> init) throws Exception {
-    TaskData data = v.data();
-    int t = data.seqLen();
-    try (NDManager m = NDManager.newBaseManager()) {
-      NDList params = new NDList();
-      for (ParameterLayout.Entry e : ParameterLayout.of(v.model())) {
-        params.add(named(Tensors.of(m, init.get(e.name()), new Shape(1, e.rows(), e.cols())), e.name()));
-      }
-      save(params, "init.npz");
-
-      TrainSource.BatchStream stream = data.train().stream(v.member().seed(), BATCH);
-      List<TokenTable> batches = new ArrayList<>(STEPS);
-      for (int s = 0; s < STEPS; s++) {
-        batches.add(stream.batch(s));
-      }
-      save(reads(m, batches, "", true), "batches.npz");
-
-      NDList evals = new NDList();
-      for (EvalSet set : data.evalSets()) {
-        evals.addAll(reads(m, List.of(set.table()), set.name() + ".", false));
-      }
-      save(evals, "eval.npz");
-    }
-
-    Map<String, Object> model = ReferenceConfig.model(v.model());
-    TrainConfig tc = v.train();
-    Map<String, Object> train = new LinkedHashMap<>();
-    train.put("steps", tc.steps());
-    train.put("warmup_steps", tc.schedule().warmupSteps());
-    train.put("start_lr", orNull(tc.schedule().startLr())); // null: the member's peak lr
-    train.put("min_lr", orNull(tc.schedule().minLr()));
-    train.putAll(ReferenceConfig.optimizer(tc));
-    Map<String, Object> c = new LinkedHashMap<>();
-    c.put("model", model);
-    c.put("train", train);
-    c.put("member", Map.of("peak_lr", v.member().peakLr(), "weight_decay", v.member().weightDecay()));
-    c.put("eval_sets", data.evalSets().stream().map(EvalSet::name).toList());
-    c.put("threads", 1);
-    new ObjectMapper().writeValue(dir.resolve("config.json").toFile(), c);
-  }
-
-  /**
-   * Tables of equal shape stacked: {@code tokens (N,B,T)}, and per read {@code targets},
-   * {@code positions} (the last one when the table reads only there) and {@code loss_mask}
-   * (1 where the table has none), each {@code (N,B,R)}, and {@code key_mask (N,B,T)} (1 where the
-   * table has none); N is dropped when {@code stacked} is false.
-   */
-  private static NDList reads(NDManager m, List<TokenTable> tables, String prefix, boolean stacked) {
-    TokenTable first = tables.get(0);
-    int n = tables.size();
-    int b = first.rows();
-    int t = first.seqLen();
-    int r = first.reads();
-    long[] tokens = new long[n * b * t];
-    long[] targets = new long[n * b * r];
-    long[] positions = new long[n * b * r];
-    float[] mask = new float[n * b * r];
-    float[] keys = new float[n * b * t];
-    for (int i = 0; i < n; i++) {
-      TokenTable table = tables.get(i);
-      assertThat(table.rows()).isEqualTo(b);
-      for (int j = 0; j < b * t; j++) {
-        tokens[i * b * t + j] = table.tokens()[j];
-        keys[i * b * t + j] = table.keyMask() == null ? 1f : table.keyMask()[j];
-      }
-      for (int j = 0; j < b * r; j++) {
-        targets[i * b * r + j] = table.targets()[j];
-        positions[i * b * r + j] = table.readPositions() == null ? t - 1 : table.readPositions()[j];
-        mask[i * b * r + j] = table.lossMask() == null ? 1f : table.lossMask()[j];
-      }
-    }
-    Shape perToken = stacked ? new Shape(n, b, t) : new Shape(b, t);
-    Shape perRead = stacked ? new Shape(n, b, r) : new Shape(b, r);
-    return new NDList(
-        named(Tensors.of(m, tokens, perToken), prefix + "tokens"),
-        named(Tensors.of(m, targets, perRead), prefix + "targets"),
-        named(Tensors.of(m, positions, perRead), prefix + "positions"),
-        named(Tensors.of(m, mask, perRead), prefix + "loss_mask"),
-        named(Tensors.of(m, keys, perToken), prefix + "key_mask"));
-  }
-
   /** The reference runs while mechsweep trains; its output goes to a file (no pipe to drain). */
   private Process startPyTorch() throws Exception {
     Path script = Path.of("python", "reference.py").toAbsolutePath();
@@ -534,20 +444,5 @@ class PyTorchParityTest {
       out.put(a.getName(), Tensors.floats(a));
     }
     return out;
-  }
-
-  private static Double orNull(double x) {
-    return Double.isNaN(x) ? null : x;
-  }
-
-  private void save(NDList list, String name) throws Exception {
-    try (OutputStream out = Files.newOutputStream(dir.resolve(name))) {
-      list.encode(out, NDList.Encoding.NPZ);
-    }
-  }
-
-  private static NDArray named(NDArray a, String name) {
-    a.setName(name);
-    return a;
   }
 }

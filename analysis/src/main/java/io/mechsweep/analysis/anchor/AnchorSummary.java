@@ -30,10 +30,16 @@ public final class AnchorSummary {
     }
   }
 
-  /** A grid cell: every seed of one (depth, γ, peak lr, weight decay). */
+  /**
+   * A grid cell: every seed of one (depth, γ, peak lr, weight decay).
+   *
+   * @param inferentialAhead finished runs whose inferential accuracy on (4,3) exceeds their
+   *     symmetric one: at a scale where few runs reach either threshold, the direction γ pushes in
+   *     shows in how many lean each way, counted over seeds
+   */
   public record Cell(
       int depth, double gamma, double peakLr, double weightDecay, Map<String, Integer> types,
-      int failed, Spread seen, Spread inferential, Spread symmetric) {
+      int failed, Spread seen, Spread inferential, Spread symmetric, int inferentialAhead) {
 
     /** The most frequent solution type among finished runs ("failed" when none finished). */
     public String majority() {
@@ -61,6 +67,7 @@ public final class AnchorSummary {
       List<Double> inferential = new ArrayList<>();
       List<Double> symmetric = new ArrayList<>();
       int failed = 0;
+      int inferentialAhead = 0;
       for (RunResult r : group) {
         if (r.solution() == null) {
           failed++;
@@ -70,10 +77,11 @@ public final class AnchorSummary {
         seen.add(r.solution().seenAccuracy());
         inferential.add(r.solution().inferentialAccuracy());
         symmetric.add(r.solution().symmetricAccuracy());
+        inferentialAhead += r.solution().inferentialAccuracy() > r.solution().symmetricAccuracy() ? 1 : 0;
       }
       cells.add(
           new Cell(first.depth(), first.gamma(), first.peakLr(), first.weightDecay(), types, failed,
-              Spread.of(seen), Spread.of(inferential), Spread.of(symmetric)));
+              Spread.of(seen), Spread.of(inferential), Spread.of(symmetric), inferentialAhead));
     }
     return cells;
   }
@@ -83,10 +91,11 @@ public final class AnchorSummary {
     List<Cell> cells = cells(runs);
     StringBuilder out = new StringBuilder();
     out.append("Study ").append(study).append(": solution type of the unseen pair (4,3) per γ × depth")
-        .append(" (accuracies: mean ± sd over seeds)\n");
+        .append(" (accuracies: mean ± sd over seeds; inf > sym: runs whose inferential accuracy exceeds"
+            + " their symmetric one)\n");
     String header =
-        String.format(Locale.ROOT, "%-5s %-6s %-8s %-7s %-30s %-13s %-13s %-13s%n",
-            "depth", "gamma", "peak_lr", "wd", "solutions (runs)", "seen", "inferential", "symmetric");
+        String.format(Locale.ROOT, "%-5s %-6s %-8s %-7s %-30s %-13s %-13s %-13s %-9s%n",
+            "depth", "gamma", "peak_lr", "wd", "solutions (runs)", "seen", "inferential", "symmetric", "inf > sym");
     out.append(header);
     out.append("-".repeat(header.length() - 1)).append('\n');
     for (Cell c : cells) {
@@ -96,9 +105,9 @@ public final class AnchorSummary {
         types.append(types.length() == 0 ? "" : ", ").append("failed ×").append(c.failed());
       }
       out.append(
-          String.format(Locale.ROOT, "%-5d %-6.2f %-8.1e %-7.3f %-30s %-13s %-13s %-13s%n",
+          String.format(Locale.ROOT, "%-5d %-6.2f %-8.1e %-7.3f %-30s %-13s %-13s %-13s %-9s%n",
               c.depth(), c.gamma(), c.peakLr(), c.weightDecay(), types, c.seen(), c.inferential(),
-              c.symmetric()));
+              c.symmetric(), c.inferentialAhead() + " of " + c.seen().n()));
     }
     for (RunResult r : runs) {
       if (r.solution() == null) {

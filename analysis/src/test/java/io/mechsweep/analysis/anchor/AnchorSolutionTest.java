@@ -43,19 +43,22 @@ class AnchorSolutionTest {
   void summaryCellsAggregateSeeds() {
     AnchorSolution sym1 = AnchorSolution.classify("a", 100, evals(0.99, 0.0, 0.9), 0.9, 0.5);
     AnchorSolution sym2 = AnchorSolution.classify("b", 100, evals(0.97, 0.1, 0.7), 0.9, 0.5);
+    AnchorSolution other = AnchorSolution.classify("c", 100, evals(0.98, 0.3, 0.2), 0.9, 0.5);
     List<AnchorSummary.RunResult> runs = List.of(
         new AnchorSummary.RunResult(2, 0.3, 1e-3, 0.01, 1, "finished", null, sym1),
         new AnchorSummary.RunResult(2, 0.3, 1e-3, 0.01, 2, "finished", null, sym2),
+        new AnchorSummary.RunResult(2, 0.3, 1e-3, 0.01, 3, "finished", null, other),
         new AnchorSummary.RunResult(2, 0.8, 1e-3, 0.01, 1, "failed", "loss became NaN at step 9", null));
     List<AnchorSummary.Cell> cells = AnchorSummary.cells(runs);
     assertThat(cells).hasSize(2);
     AnchorSummary.Cell c = cells.get(0);
-    assertThat(c.types()).containsEntry("symmetric", 2);
-    assertThat(c.symmetric().mean()).isCloseTo(0.8, within(1e-12));
-    assertThat(c.symmetric().sd()).isCloseTo(0.1, within(1e-12));
+    assertThat(c.types()).containsEntry("symmetric", 2).containsEntry("other", 1);
+    assertThat(c.symmetric().mean()).isCloseTo(0.6, within(1e-12));
+    assertThat(c.inferentialAhead()).as("only the third run answers x-10 more often than x-6").isEqualTo(1);
     assertThat(cells.get(1).failed()).isEqualTo(1);
     assertThat(cells.get(1).majority()).isEqualTo("failed");
     String text = AnchorSummary.format("s", runs);
-    assertThat(text).contains("symmetric ×2").contains("0.80 ± 0.10").contains("loss became NaN at step 9");
+    assertThat(text).contains("other ×1, symmetric ×2").contains("0.60 ± 0.29").contains("1 of 3")
+        .contains("loss became NaN at step 9");
   }
 }

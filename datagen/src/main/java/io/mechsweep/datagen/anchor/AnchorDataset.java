@@ -26,6 +26,9 @@ public final class AnchorDataset implements RowSource {
   public static final String EVAL_SEEN_HELD_OUT_KEYS = "seen_heldout_keys";
   public static final String EVAL_SWAPPED_HELD_OUT_KEYS = "swapped_heldout_keys";
   public static final String EVAL_UNSEEN_PAIR = "unseen_pair";
+  /** The unseen pair on training-split keys: what the public code scores (its {@code 43_xel}). */
+  public static final String EVAL_UNSEEN_PAIR_TRAIN_KEYS = "unseen_pair_train_keys";
+  public static final String EVAL_UNSEEN_PAIR_HELD_OUT_KEYS = "unseen_pair_heldout_keys";
   public static final String EVAL_TRAIN_SAMPLE = "train_sample";
   public static final String ALT_SYMMETRIC = "symmetric";
 
@@ -107,6 +110,15 @@ public final class AnchorDataset implements RowSource {
         evals.add(evalSet(EVAL_SWAPPED_HELD_OUT_KEYS, swappedRows, maxEvalRows, false));
       }
       evals.add(evalSet(EVAL_UNSEEN_PAIR, unseen, maxEvalRows, true));
+      // The same pair by key side: the public code scores it on training-split keys, the paper's
+      // text on held-out ones; the solution type is read from unseen_pair (both).
+      for (boolean heldOutKeys : new boolean[] {false, true}) {
+        List<AnchorSequence> side = filter(unseen, s -> s.heldOutKey() == heldOutKeys);
+        if (!side.isEmpty()) {
+          evals.add(evalSet(heldOutKeys ? EVAL_UNSEEN_PAIR_HELD_OUT_KEYS : EVAL_UNSEEN_PAIR_TRAIN_KEYS, side,
+              maxEvalRows, true));
+        }
+      }
       evals.add(evalSet(EVAL_TRAIN_SAMPLE, train, maxEvalRows, false));
       return new TaskData(TASK, datasetId, AnchorRules.VOCAB_SIZE, AnchorRules.VOCAB_SIZE,
           new FixedTrainSet(table(train)), List.copyOf(evals));

@@ -87,7 +87,14 @@ class AnchorDatasetSparkTest {
       assertThat(fromDisk.evalSets().get(i).table().tokens()).isEqualTo(inMemory.evalSets().get(i).table().tokens());
     }
     assertThat(fromDisk.evalSets()).extracting(e -> e.name())
-        .containsExactly("seen_heldout_keys", "swapped_heldout_keys", "unseen_pair", "train_sample");
+        .containsExactly("seen_heldout_keys", "swapped_heldout_keys", "unseen_pair", "unseen_pair_train_keys",
+            "unseen_pair_heldout_keys", "train_sample");
+    // The two key sides split the unseen pair: 240 rows, 200 on training-split keys, 40 on held-out
+    // ones (SPEC: 200 + 40 keys per pair), each capped at 100 rows like every evaluation set.
+    TaskData whole = AnchorDataset.load(spark, dir, 1000);
+    assertThat(whole.evalSets()).filteredOn(e -> e.name().startsWith("unseen_pair"))
+        .extracting(e -> e.name() + " " + e.table().rows())
+        .containsExactly("unseen_pair 240", "unseen_pair_train_keys 200", "unseen_pair_heldout_keys 40");
   }
 
   @Test

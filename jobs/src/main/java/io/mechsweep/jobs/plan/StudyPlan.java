@@ -6,13 +6,17 @@ import io.mechsweep.datagen.TrainSource;
 import io.mechsweep.jobs.config.StudyConfig;
 import io.mechsweep.training.PackSpec;
 import io.mechsweep.training.TrainConfig;
+import io.mechsweep.training.checkpoint.RunStore;
+import io.mechsweep.training.eval.RunOutcome;
 import io.mechsweep.training.mimic.MimicStage;
 import io.mechsweep.training.model.ModelConfig;
 import io.mechsweep.training.optim.LrSchedule;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -57,15 +61,34 @@ public record StudyPlan(StudyConfig config, String datasetId, List<RunSpec> runs
   }
 
   /**
+   * The runs to train now: those without a result under the store, and with {@code retryFailed}
+   * those whose result says they failed. Finished runs are never trained again.
+   */
+  public List<RunSpec> unfinished(RunStore store, boolean retryFailed) throws IOException {
+    List<RunSpec> todo = new ArrayList<>();
+    for (RunSpec run : runs) {
+      Optional<RunOutcome> previous = store.result(run.runId());
+      if (previous.isEmpty() || (!previous.get().finished() && retryFailed)) {
+        todo.add(run);
+      }
+    }
+    return todo;
+  }
+
+  /**
    * Packs of at most {@code training.pack_size} runs among {@code todo}; the runs of a pack share
    * depth, layer tying and the mimicking stage ({@link GridPoint.PackKey}).
    */
   public List<PackSpec> packs(List<RunSpec> todo) {
+    return packs(todo, config.training().packSize());
+  }
+
+  /** Packs of at most {@code size} runs: a GPU's memory, not the config, may decide how many fit. */
+  public List<PackSpec> packs(List<RunSpec> todo, int size) {
     Map<GridPoint.PackKey, List<RunSpec>> byKey = new TreeMap<>();
     for (RunSpec r : todo) {
       byKey.computeIfAbsent(r.point().packKey(config.task().variantsChangeModel()), d -> new ArrayList<>()).add(r);
     }
-    int size = config.training().packSize();
     List<PackSpec> packs = new ArrayList<>();
     byKey.forEach(
         (key, runs) -> {

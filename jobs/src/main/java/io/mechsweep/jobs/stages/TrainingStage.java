@@ -103,13 +103,49 @@ public final class TrainingStage {
       Broadcast<TaskData> data, RunStore store, Map<String, Object> configs, int cpuThreads) {
     return packs -> {
       Device device = startTorch(cpuThreads);
+      String unusable = unusableGpu(device);
       List<RunOutcome> outcomes = new ArrayList<>();
       Iterator<PackSpec> it = packs;
       while (it.hasNext()) {
-        outcomes.addAll(new PackTrainer(it.next(), data.value(), store, device, configs).train());
+        PackSpec pack = it.next();
+        outcomes.addAll(unusable != null
+            ? failed(pack, device, unusable, store)
+            : new PackTrainer(pack, data.value(), store, device, configs).train());
       }
       return outcomes.iterator();
     };
+  }
+
+  /**
+   * Why the GPU Spark assigned cannot be used (libtorch sees fewer GPUs: a CPU-only libtorch or a
+   * wrong discovery script), else null. Training it on the CPU instead would hide the mistake
+   * and take hours longer, so the pack's runs fail with this reason.
+   */
+  static String unusableGpu(Device device) {
+    if (!Device.Type.GPU.equals(device.getDeviceType())) {
+      return null;
+    }
+    ai.djl.engine.Engine engine = ai.djl.engine.Engine.getEngine("PyTorch");
+    int gpus = engine.getGpuCount();
+    if (device.getDeviceId() < gpus) {
+      return null;
+    }
+    return "Spark assigned GPU " + device.getDeviceId() + " to this task, but libtorch " + engine.getVersion()
+        + " sees " + gpus + " GPU" + (gpus == 1 ? "" : "s") + " (a CPU-only libtorch sees none; README.md, \"GPU"
+        + " executors\", says how executors get a CUDA one)";
+  }
+
+  /** Every run of the pack failed for {@code reason} before training, recorded like any failed run. */
+  private static List<RunOutcome> failed(PackSpec pack, Device device, String reason, RunStore store)
+      throws IOException {
+    List<RunOutcome> out = new ArrayList<>();
+    for (io.mechsweep.training.MemberSpec m : pack.members()) {
+      RunOutcome o = new RunOutcome(m.runId(), RunOutcome.FAILED, reason, 0, Double.NaN, 0, 0, Double.NaN, device.toString(),
+          pack.size(), List.of(), List.of());
+      store.saveResult(o);
+      out.add(o);
+    }
+    return out;
   }
 
   /**

@@ -18,6 +18,9 @@ import io.mechsweep.jobs.config.Fields;
 import io.mechsweep.jobs.plan.GridPoint;
 import io.mechsweep.training.eval.EvalRow;
 import io.mechsweep.training.eval.RunOutcome;
+import io.mechsweep.training.model.FixedInit;
+import io.mechsweep.training.model.ModelConfig;
+import io.mechsweep.training.model.Names;
 import io.mechsweep.training.model.NormPlacement;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -36,7 +39,17 @@ import org.apache.spark.sql.SparkSession;
  * @param fitThreshold seen-pair held-out-key accuracy below which a run is {@code no_fit}
  * @param mappingThreshold inferential / symmetric accuracy that decides the solution type
  */
-public record AnchorTask(AnchorSpec spec, double fitThreshold, double mappingThreshold) implements Task {
+public record AnchorTask(AnchorSpec spec, double fitThreshold, double mappingThreshold, OutputBiasInit outputBiasInit)
+    implements Task {
+
+  /**
+   * How the output layer's bias starts: at 0 (every anchor study before the paper-scale one), or
+   * as PyTorch's nn.Linear default, U(±1/√d_model), as the paper's public code leaves it.
+   */
+  public enum OutputBiasInit {
+    ZERO, TORCH_DEFAULT
+  }
+
 
   /** The registry entry: parses {@code task:} and names anchor's tables, views and report. */
   public static final class Kind implements TaskKind {
@@ -48,7 +61,7 @@ public record AnchorTask(AnchorSpec spec, double fitThreshold, double mappingThr
     @Override
     public Task parse(JsonNode task, JsonNode evaluation, Fields f) {
       f.onlyKeys(task, "task", Set.of("name", "seed", "train_keys_per_pair", "heldout_keys_per_pair", "key_modulus",
-          "hold_out_swapped_pair"));
+          "hold_out_swapped_pair", "output_bias_init"));
       long seed = f.longValue(task, "task.seed", 0L);
       int train = f.intIn(task, "task.train_keys_per_pair", AnchorSpec.PAPER_TRAIN_KEYS_PER_PAIR, 1, 10_000_000);
       int heldOut = f.intIn(task, "task.heldout_keys_per_pair", AnchorSpec.PAPER_HELD_OUT_KEYS_PER_PAIR, 1, 10_000_000);
@@ -56,7 +69,8 @@ public record AnchorTask(AnchorSpec spec, double fitThreshold, double mappingThr
       boolean both = f.bool(task, "task.hold_out_swapped_pair", false);
       double fit = f.number(evaluation, "evaluation.fit_threshold", 0.9, 0, 1, false);
       double mapping = f.number(evaluation, "evaluation.mapping_threshold", 0.5, 0, 1, false);
-      return new AnchorTask(new AnchorSpec(seed, train, heldOut, modulus, both), fit, mapping);
+      OutputBiasInit bias = f.choice(task, "task.output_bias_init", OutputBiasInit.class, OutputBiasInit.ZERO);
+      return new AnchorTask(new AnchorSpec(seed, train, heldOut, modulus, both), fit, mapping, bias);
     }
 
     @Override
@@ -114,6 +128,21 @@ public record AnchorTask(AnchorSpec spec, double fitThreshold, double mappingThr
   @Override
   public int seqLen() {
     return AnchorRules.SEQ_LEN;
+  }
+
+  /** The output bias drawn as PyTorch draws it when the config says so; otherwise the planned model. */
+  @Override
+  public ModelConfig model(ModelConfig planned, String variant) {
+    return outputBiasInit == OutputBiasInit.TORCH_DEFAULT
+        ? planned.withFixedInit(Names.UNEMBED_BIAS, new FixedInit.Uniform(1 / Math.sqrt(planned.dModel())))
+        : planned;
+  }
+
+  /** The output bias's start changes training, so a non-default one is part of every run id. */
+  @Override
+  public String runSettings() {
+    return outputBiasInit == OutputBiasInit.ZERO ? null
+        : "output_bias_init=" + outputBiasInit.name().toLowerCase(java.util.Locale.ROOT);
   }
 
   @Override

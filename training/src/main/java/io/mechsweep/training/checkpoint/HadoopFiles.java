@@ -3,11 +3,13 @@ package io.mechsweep.training.checkpoint;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
@@ -17,7 +19,7 @@ import org.apache.hadoop.fs.Path;
  * <p>{@link Configuration} is not serializable, so its entries travel as a map and the
  * configuration is rebuilt where it is used.
  */
-public final class HadoopFiles implements Serializable {
+public final class HadoopFiles implements StoreFiles {
   private final Map<String, String> conf;
   private transient Configuration configuration;
 
@@ -25,6 +27,11 @@ public final class HadoopFiles implements Serializable {
     Map<String, String> entries = new TreeMap<>();
     conf.forEach(e -> entries.put(e.getKey(), e.getValue()));
     this.conf = entries;
+  }
+
+  /** Hadoop's default configuration (core-site.xml etc. from the classpath). */
+  public static HadoopFiles forDefaultConfiguration() {
+    return new HadoopFiles(new Configuration());
   }
 
   public Configuration configuration() {
@@ -57,10 +64,42 @@ public final class HadoopFiles implements Serializable {
   public byte[] read(Path path) throws IOException {
     try (InputStream in = fs(path).open(path)) {
       return in.readAllBytes();
+    } catch (org.apache.hadoop.fs.ChecksumException e) { // the file system's own checksum caught it
+      throw new CorruptFileException(path.getName() + ": " + e.getMessage(), e);
     }
   }
 
   public boolean exists(Path path) throws IOException {
     return fs(path).exists(path);
+  }
+
+  @Override
+  public void writeAtomically(String path, byte[] bytes) throws IOException {
+    writeAtomically(new Path(path), bytes);
+  }
+
+  @Override
+  public byte[] read(String path) throws IOException {
+    return read(new Path(path));
+  }
+
+  @Override
+  public boolean exists(String path) throws IOException {
+    return exists(new Path(path));
+  }
+
+  @Override
+  public List<String> subdirectories(String dir) throws IOException {
+    Path d = new Path(dir);
+    FileSystem fs = fs(d);
+    List<String> names = new ArrayList<>();
+    if (fs.exists(d)) {
+      for (FileStatus status : fs.listStatus(d)) {
+        if (status.isDirectory()) {
+          names.add(status.getPath().getName());
+        }
+      }
+    }
+    return names;
   }
 }

@@ -15,9 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.apache.hadoop.fs.FileStatus;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
 
 /**
  * Where runs keep their state under the study root:
@@ -37,10 +34,10 @@ public final class RunStore implements Serializable {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final String root;
-  private final HadoopFiles files;
+  private final StoreFiles files;
 
-  public RunStore(String root, HadoopFiles files) {
-    this.root = root;
+  public RunStore(String root, StoreFiles files) {
+    this.root = root.endsWith("/") ? root.substring(0, root.length() - 1) : root;
     this.files = files;
   }
 
@@ -48,41 +45,40 @@ public final class RunStore implements Serializable {
     return root;
   }
 
-  public Path checkpointDir(String runId, int step) {
-    return new Path(new Path(new Path(root, "checkpoints"), runId), String.format("step-%08d", step));
+  public String checkpointDir(String runId, int step) {
+    return runDir(runId) + String.format("/step-%08d", step);
   }
 
-  public Path resultPath(String runId) {
-    return new Path(new Path(root, "results"), runId + ".json");
+  private String runDir(String runId) {
+    return root + "/checkpoints/" + runId;
+  }
+
+  public String resultPath(String runId) {
+    return root + "/results/" + runId + ".json";
   }
 
   /** One member's checkpoint: tensors first, then the metadata that marks it complete. */
   public void save(Checkpoint meta, NDList params, NDList optimizer) throws IOException {
-    Path dir = checkpointDir(meta.runId(), meta.step());
+    String dir = checkpointDir(meta.runId(), meta.step());
     byte[] p = ParameterSet.encode(params);
     byte[] o = ParameterSet.encode(optimizer);
-    files.writeAtomically(new Path(dir, PARAMS), p);
-    files.writeAtomically(new Path(dir, OPTIMIZER), o);
+    files.writeAtomically(dir + "/" + PARAMS, p);
+    files.writeAtomically(dir + "/" + OPTIMIZER, o);
     Map<String, String> sha = new LinkedHashMap<>();
     sha.put(PARAMS, sha256(p));
     sha.put(OPTIMIZER, sha256(o));
     Checkpoint complete =
         new Checkpoint(meta.runId(), meta.step(), meta.optimizerSteps(), sha, meta.metrics(),
             meta.evals(), meta.config());
-    files.writeAtomically(new Path(dir, STATE), JSON.writeValueAsBytes(complete));
+    files.writeAtomically(dir + "/" + STATE, JSON.writeValueAsBytes(complete));
   }
 
   /** Steps with a complete checkpoint, ascending. */
   public List<Integer> completedSteps(String runId) throws IOException {
-    Path dir = new Path(new Path(root, "checkpoints"), runId);
-    FileSystem fs = files.fs(dir);
+    String dir = runDir(runId);
     List<Integer> steps = new ArrayList<>();
-    if (!fs.exists(dir)) {
-      return steps;
-    }
-    for (FileStatus status : fs.listStatus(dir)) {
-      String name = status.getPath().getName();
-      if (status.isDirectory() && name.matches("step-\\d+") && fs.exists(new Path(status.getPath(), STATE))) {
+    for (String name : files.subdirectories(dir)) {
+      if (name.matches("step-\\d+") && files.exists(dir + "/" + name + "/" + STATE)) {
         steps.add(Integer.parseInt(name.substring(5)));
       }
     }
@@ -91,14 +87,14 @@ public final class RunStore implements Serializable {
   }
 
   public Checkpoint readMeta(String runId, int step) throws IOException {
-    return JSON.readValue(files.read(new Path(checkpointDir(runId, step), STATE)), Checkpoint.class);
+    return JSON.readValue(files.read(checkpointDir(runId, step) + "/" + STATE), Checkpoint.class);
   }
 
   /** A loaded member checkpoint; tensors verified against the recorded checksums. */
   public record Loaded(Checkpoint meta, NDList params, NDList optimizer) {}
 
   public Loaded load(String runId, int step, NDManager manager) throws IOException {
-    Path dir = checkpointDir(runId, step);
+    String dir = checkpointDir(runId, step);
     Checkpoint meta = readMeta(runId, step);
     byte[] p = verified(dir, PARAMS, meta);
     byte[] o = verified(dir, OPTIMIZER, meta);
@@ -110,7 +106,7 @@ public final class RunStore implements Serializable {
    * match their recorded SHA-256. The exception names the file and what is wrong.
    */
   public void verify(String runId, int step) throws IOException {
-    Path dir = checkpointDir(runId, step);
+    String dir = checkpointDir(runId, step);
     Checkpoint meta;
     try {
       meta = readMeta(runId, step);
@@ -128,12 +124,12 @@ public final class RunStore implements Serializable {
     return ParameterSet.decode(verified(checkpointDir(runId, step), PARAMS, meta), manager);
   }
 
-  private byte[] verified(Path dir, String name, Checkpoint meta) throws IOException {
+  private byte[] verified(String dir, String name, Checkpoint meta) throws IOException {
     byte[] bytes;
     try {
-      bytes = files.read(new Path(dir, name));
-    } catch (org.apache.hadoop.fs.ChecksumException e) { // the file system's own checksum caught it
-      throw new IOException("checkpoint " + dir + " is corrupt: " + name + ": " + e.getMessage(), e);
+      bytes = files.read(dir + "/" + name);
+    } catch (StoreFiles.CorruptFileException e) { // the file system's own checksum caught it
+      throw new IOException("checkpoint " + dir + " is corrupt: " + e.getMessage(), e);
     }
     String expected = meta.sha256().get(name);
     if (!sha256(bytes).equals(expected)) {
@@ -148,7 +144,7 @@ public final class RunStore implements Serializable {
   }
 
   public Optional<RunOutcome> result(String runId) throws IOException {
-    Path path = resultPath(runId);
+    String path = resultPath(runId);
     if (!files.exists(path)) {
       return Optional.empty();
     }
@@ -160,7 +156,7 @@ public final class RunStore implements Serializable {
     }
   }
 
-  static String sha256(byte[] bytes) {
+  public static String sha256(byte[] bytes) {
     try {
       return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
     } catch (NoSuchAlgorithmException e) {

@@ -49,6 +49,21 @@ public sealed interface FixedInit extends Serializable {
     }
   }
 
+  /**
+   * U(−bound, bound): PyTorch's default for a linear layer's bias (bound = 1/√fan_in), which the
+   * anchor paper's public code keeps for its output layer.
+   */
+  record Uniform(double bound) implements FixedInit {
+    @Override
+    public float[] values(int rows, int cols, io.mechsweep.datagen.RowRandom random) {
+      float[] v = new float[rows * cols];
+      for (int i = 0; i < v.length; i++) {
+        v[i] = (float) (bound * (2 * random.nextDouble() - 1));
+      }
+      return v;
+    }
+  }
+
   /** {@code scale} × U[0, 1): the source's "near zero" start of the attention matrices. */
   record NearZero(double scale) implements FixedInit {
     @Override

@@ -70,6 +70,14 @@ public record ModelConfig(
         frozen, false);
   }
 
+  /** This model with {@code name} starting from {@code init} instead of a draw. */
+  public ModelConfig withFixedInit(String name, FixedInit init) {
+    java.util.Map<String, FixedInit> fixed = new java.util.TreeMap<>(fixedInit);
+    fixed.put(name, init);
+    return new ModelConfig(vocabSize, classes, seqLen, dModel, dFf, dK, heads, depth, norm, causal, layersWithoutMlp,
+        outputBias, frozen, tiedLayers, residual, fixed);
+  }
+
   /** The block whose parameters layer {@code layer} uses: itself, or block 0 when tied. */
   public int parameterBlock(int layer) {
     return tiedLayers ? 0 : layer;

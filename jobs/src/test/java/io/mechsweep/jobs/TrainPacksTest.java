@@ -1,0 +1,179 @@
+package io.mechsweep.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Training without Spark: export-packs writes a bundle, train-packs trains it in a JVM whose
+ * classpath holds only the jars a GPU machine gets (training/standalone-artifacts.txt: no Spark,
+ * no Hadoop, no Scala), and a study over the copied results trains nothing and builds its tables,
+ * probes and report from them. The runs' loss curves equal those Spark's tasks train.
+ */
+class TrainPacksTest {
+  private static final Path REPO = Path.of(System.getProperty("mechsweep.repo", ".."));
+  private static final String CONFIG = StudyConfigParserTest.TINY.replace("depth: [1, 2]", "depth: [2]");
+
+  @TempDir Path tmp;
+
+  @Test
+  void packsTrainedWithoutSparkAreTheStudysRuns() throws Exception {
+    Path config = tmp.resolve("tiny.yaml");
+    Files.writeString(config, CONFIG);
+    Path root = tmp.resolve("root");
+    Path bundle = tmp.resolve("bundle");
+
+    MainTest.Run export = mechsweep("export-packs", config.toString(), "--root", root.toString(), "--out",
+        bundle.toString(), "--catalog", "none");
+    assertThat(export.code()).as(export.err()).isZero();
+    assertThat(export.out()).contains("export-packs: 4 of 4 runs unfinished, in 2 packs of up to 3");
+    JsonNode manifest = new ObjectMapper().readTree(bundle.resolve("manifest.json").toFile());
+    assertThat(manifest.path("runs").asInt()).isEqualTo(4);
+    assertThat(manifest.path("packs")).hasSize(2);
+
+    Path gpuRoot = tmp.resolve("gpu-root");
+    Child trained = trainPacks(bundle, "--root", gpuRoot.toString(), "--device", "cpu", "--threads", "1");
+    assertThat(trained.code()).as(trained.output()).isZero();
+    assertThat(trained.output()).contains("train-packs: study tiny, 2 packs (4 runs)")
+        .containsPattern("pack 0 tiny-d2-0: K = 3, [0-9.]+ ms/step, [0-9.]+ ms per run-step on cpu\\(\\)")
+        .contains("train-packs: 4 run(s) finished, 0 failed");
+
+    // Again: every run has its result, nothing trains.
+    Child again = trainPacks(bundle, "--root", gpuRoot.toString(), "--device", "cpu");
+    assertThat(again.output()).contains("every run already has a result").contains("0 run(s) finished, 0 failed");
+
+    copyTree(gpuRoot.resolve("checkpoints"), root.resolve("checkpoints"));
+    copyTree(gpuRoot.resolve("results"), root.resolve("results"));
+    MainTest.Run study = mechsweep("study", config.toString(), "--root", root.toString(), "--catalog", "none");
+    assertThat(study.code()).as(study.err()).isZero();
+    assertThat(study.out()).contains("training: 4 runs (4 already done) in 0 packs")
+        .contains("probes: 8 checkpoints probed").contains("report: " + root.resolve("reports/tiny/index.html"));
+
+    // The same study trained by Spark's tasks (local[2]: two packs at once, one thread each).
+    Path sparkRoot = tmp.resolve("spark-root");
+    MainTest.Run spark = mechsweep("study", config.toString(), "--root", sparkRoot.toString(), "--catalog", "none");
+    assertThat(spark.code()).as(spark.err()).isZero();
+    try (Stream<Path> results = Files.list(gpuRoot.resolve("results"))) {
+      for (Path result : results.toList()) {
+        JsonNode ours = new ObjectMapper().readTree(result.toFile());
+        JsonNode theirs = new ObjectMapper().readTree(sparkRoot.resolve("results").resolve(result.getFileName()).toFile());
+        assertThat(losses(ours)).as("loss curve of %s", result.getFileName()).hasSize(6).isEqualTo(losses(theirs));
+        assertThat(ours.path("evals")).isEqualTo(theirs.path("evals"));
+      }
+    }
+  }
+
+  @Test
+  void aDamagedBundleOrAMissingGpuIsRefusedInOneLine() throws Exception {
+    Path config = tmp.resolve("tiny.yaml");
+    Files.writeString(config, CONFIG);
+    Path bundle = tmp.resolve("bundle");
+    MainTest.Run export = mechsweep("export-packs", config.toString(), "--root", tmp.resolve("root").toString(),
+        "--out", bundle.toString(), "--catalog", "none");
+    assertThat(export.code()).as(export.err()).isZero();
+
+    Child gpu = trainPacks(bundle, "--root", tmp.resolve("out").toString(), "--device", "gpu:0");
+    assertThat(gpu.code()).isEqualTo(2);
+    assertThat(gpu.output()).contains("--device: got gpu:0 but libtorch 2.7.1 sees 0 GPUs");
+
+    Child reference = trainPacks(bundle, "--reference-inputs", tmp.resolve("ref").toString());
+    assertThat(reference.code()).isEqualTo(2);
+    assertThat(reference.output()).contains("--reference-inputs: the bundle has 4 runs and the reference trains one");
+
+    Child packs = trainPacks(bundle, "--root", tmp.resolve("out").toString(), "--packs", "5");
+    assertThat(packs.code()).isEqualTo(2);
+    assertThat(packs.output()).contains("--packs: got 5; allowed: 0..1 (the bundle has 2 packs)");
+
+    Path data = bundle.resolve("packs.bin.gz");
+    byte[] bytes = Files.readAllBytes(data);
+    bytes[bytes.length / 2] ^= 0x40;
+    Files.write(data, bytes);
+    Child corrupt = trainPacks(bundle, "--root", tmp.resolve("out").toString());
+    assertThat(corrupt.code()).isEqualTo(2);
+    assertThat(corrupt.output()).contains("pack bundle " + bundle + " is corrupt: packs.bin.gz")
+        .contains("does not match the SHA-256 in manifest.json");
+    Files.delete(bundle.resolve("manifest.json"));
+    Child partial = trainPacks(bundle, "--root", tmp.resolve("out").toString());
+    assertThat(partial.code()).isEqualTo(2);
+    assertThat(partial.output()).contains("not a complete pack bundle: " + bundle.resolve("manifest.json") + " is missing");
+    assertThat(tmp.resolve("out")).as("nothing was trained").doesNotExist();
+  }
+
+  /** A mechsweep command in this JVM; its commands print their progress on System.out, captured here. */
+  private static MainTest.Run mechsweep(String... args) {
+    java.io.PrintStream stdout = System.out;
+    java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+    System.setOut(new java.io.PrintStream(captured, true, StandardCharsets.UTF_8));
+    try {
+      MainTest.Run r = MainTest.run(args);
+      return new MainTest.Run(r.code(), r.out() + captured.toString(StandardCharsets.UTF_8), r.err());
+    } finally {
+      System.setOut(stdout);
+    }
+  }
+
+  record Child(int code, String output) {}
+
+  /** train-packs in its own JVM on the GPU machine's jars, plus libtorch's CPU natives. */
+  private Child trainPacks(Path bundle, String... args) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Dai.djl.offline=true", "-cp", standaloneClasspath(), "io.mechsweep.training.standalone.TrainPacks",
+        bundle.toString()));
+    cmd.addAll(Arrays.asList(args));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+    return new Child(p.exitValue(), output);
+  }
+
+  /** This test's classpath cut to the modules and artifacts train-packs ships with. */
+  static String standaloneClasspath() throws IOException {
+    List<String> artifacts = Files.readAllLines(REPO.resolve("training/standalone-artifacts.txt")).stream()
+        .map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+    List<String> kept = new ArrayList<>();
+    for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+      String name = Path.of(entry).getFileName().toString();
+      boolean module = entry.matches(".*(training|datagen)[/\\\\]target[/\\\\]classes[/\\\\]?")
+          || name.matches("mechsweep-(training|datagen)-.*\\.jar");
+      boolean artifact = artifacts.stream().anyMatch(a -> name.matches(java.util.regex.Pattern.quote(a) + "-\\d.*\\.jar"));
+      if (module || artifact || name.startsWith("pytorch-native-cpu-")) {
+        kept.add(entry);
+      }
+    }
+    assertThat(kept).as("no Spark, Hadoop or Scala").noneMatch(e -> e.matches(".*(spark|hadoop|scala).*\\.jar"));
+    assertThat(kept).hasSize(artifacts.size() + 3);
+    return String.join(File.pathSeparator, kept);
+  }
+
+  private static List<Double> losses(JsonNode result) {
+    List<Double> out = new ArrayList<>();
+    result.path("metrics").forEach(m -> out.add(m.path("loss").asDouble()));
+    return out;
+  }
+
+  private static void copyTree(Path from, Path to) throws IOException {
+    try (Stream<Path> files = Files.walk(from)) {
+      for (Path f : files.toList()) {
+        Path target = to.resolve(from.relativize(f).toString());
+        if (Files.isDirectory(f)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(f, target);
+        }
+      }
+    }
+  }
+}
