@@ -7,7 +7,6 @@ import io.mechsweep.jobs.config.StudyConfig;
 import io.mechsweep.training.PackSpec;
 import io.mechsweep.training.TrainConfig;
 import io.mechsweep.training.checkpoint.RunStore;
-import io.mechsweep.training.eval.RunOutcome;
 import io.mechsweep.training.mimic.MimicStage;
 import io.mechsweep.training.model.ModelConfig;
 import io.mechsweep.training.optim.LrSchedule;
@@ -16,7 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -67,8 +65,7 @@ public record StudyPlan(StudyConfig config, String datasetId, List<RunSpec> runs
   public List<RunSpec> unfinished(RunStore store, boolean retryFailed) throws IOException {
     List<RunSpec> todo = new ArrayList<>();
     for (RunSpec run : runs) {
-      Optional<RunOutcome> previous = store.result(run.runId());
-      if (previous.isEmpty() || (!previous.get().finished() && retryFailed)) {
+      if (RunStore.needsTraining(store.result(run.runId()), retryFailed)) {
         todo.add(run);
       }
     }

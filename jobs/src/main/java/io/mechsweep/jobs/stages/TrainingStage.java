@@ -44,10 +44,10 @@ public final class TrainingStage {
     List<RunSpec> todo = new ArrayList<>();
     for (RunSpec run : plan.runs()) {
       Optional<RunOutcome> previous = store.result(run.runId());
-      if (previous.isPresent() && (previous.get().finished() || !retryFailed)) {
-        done.put(run.runId(), previous.get());
-      } else {
+      if (RunStore.needsTraining(previous, retryFailed)) {
         todo.add(run);
+      } else {
+        done.put(run.runId(), previous.get());
       }
     }
     List<PackSpec> packs = plan.packs(todo);

@@ -143,6 +143,15 @@ public final class RunStore implements Serializable {
     files.writeAtomically(resultPath(outcome.runId()), JSON.writeValueAsBytes(outcome));
   }
 
+  /**
+   * Whether a run is to be trained, given its result so far: when it has none, or with
+   * {@code retryFailed} when it failed. A finished run never trains again. The one rule a study,
+   * export-packs and train-packs share.
+   */
+  public static boolean needsTraining(Optional<RunOutcome> previous, boolean retryFailed) {
+    return previous.isEmpty() || (!previous.get().finished() && retryFailed);
+  }
+
   public Optional<RunOutcome> result(String runId) throws IOException {
     String path = resultPath(runId);
     if (!files.exists(path)) {

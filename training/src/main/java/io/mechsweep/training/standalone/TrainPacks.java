@@ -17,7 +17,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -97,6 +97,7 @@ public final class TrainPacks implements Callable<Integer> {
         target.getDeviceType().equals(Device.Type.CPU) ? "cpu (" + cpuThreads + " threads)" : target,
         engine.getVersion(), engine.getGpuCount(), engine.getGpuCount() == 1 ? "" : "s");
     out.flush();
+    Map<String, Object> configs = b.checkpointConfigs(); // parsed once for every pack
     int failed = 0;
     int finished = 0;
     for (int i : indices) {
@@ -108,7 +109,7 @@ public final class TrainPacks implements Callable<Integer> {
       out.printf(Locale.ROOT, "pack %d %s: %d run%s, %d steps%n", i, pack.packId(), pack.size(),
           pack.size() == 1 ? "" : "s", pack.train().steps());
       out.flush();
-      List<RunOutcome> outcomes = new PackTrainer(pack, b.data(), store, target, b.checkpointConfigs()).train();
+      List<RunOutcome> outcomes = new PackTrainer(pack, b.data(), store, target, configs).train();
       for (RunOutcome o : outcomes) {
         if (o.finished()) {
           finished++;
@@ -148,8 +149,7 @@ public final class TrainPacks implements Callable<Integer> {
   private PackSpec unfinished(PackSpec pack, RunStore store) throws IOException {
     List<MemberSpec> todo = new ArrayList<>();
     for (MemberSpec m : pack.members()) {
-      Optional<RunOutcome> previous = store.result(m.runId());
-      if (previous.isEmpty() || (!previous.get().finished() && retryFailed)) {
+      if (RunStore.needsTraining(store.result(m.runId()), retryFailed)) {
         todo.add(m);
       }
     }
