@@ -9,7 +9,10 @@ import io.mechsweep.jobs.config.StudyConfigParser;
 import io.mechsweep.jobs.tasks.AnchorTask;
 import io.mechsweep.training.model.InitScheme;
 import io.mechsweep.training.model.NormPlacement;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 class StudyConfigParserTest {
@@ -43,6 +46,22 @@ class StudyConfigParserTest {
     assertThat(paper.model().dModel()).isEqualTo(400);
     assertThat(paper.task().datasetRows()).isEqualTo(900_000);
     assertThat(paper.training().batchSize()).isEqualTo(2048);
+    // The GPU check's sweep (bin/gpu-check): the paper's data, widths and batch, shortened.
+    StudyConfig sweep = StudyConfigParser.parse(studies.resolve("anchor-paper-gpu-sweep.yaml"));
+    assertThat(sweep.task().datasetRows()).isEqualTo(paper.task().datasetRows());
+    assertThat(sweep.model().dModel()).isEqualTo(400);
+    assertThat(sweep.training().batchSize()).isEqualTo(2048);
+    assertThat(sweep.training().steps()).isEqualTo(4000);
+    assertThat(sweep.model().inits()).hasSize(3);
+    assertThat(sweep.seeds()).hasSize(2);
+    // Every shipped study is a valid config (a bad one would fail only when someone runs it).
+    try (Stream<Path> files = Files.list(studies)) {
+      List<Path> yamls = files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList();
+      assertThat(yamls).hasSizeGreaterThanOrEqualTo(12);
+      for (Path yaml : yamls) {
+        assertThat(StudyConfigParser.parse(yaml).study()).as(yaml.toString()).isNotBlank();
+      }
+    }
   }
 
   @Test
