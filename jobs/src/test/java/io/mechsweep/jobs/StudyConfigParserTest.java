@@ -54,12 +54,15 @@ class StudyConfigParserTest {
     assertThat(sweep.training().steps()).isEqualTo(4000);
     assertThat(sweep.model().inits()).hasSize(3);
     assertThat(sweep.seeds()).hasSize(2);
-    // Every shipped study is a valid config (a bad one would fail only when someone runs it).
-    try (Stream<Path> files = Files.list(studies)) {
-      List<Path> yamls = files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList();
-      assertThat(yamls).hasSizeGreaterThanOrEqualTo(12);
-      for (Path yaml : yamls) {
-        assertThat(StudyConfigParser.parse(yaml).study()).as(yaml.toString()).isNotBlank();
+    // Every shipped study is a valid config (a bad one would fail only when someone runs it),
+    // the GPU check's dry-run studies too.
+    for (Path dir : List.of(studies, studies.resolveSibling("gpu-check"))) {
+      try (Stream<Path> files = Files.list(dir)) {
+        List<Path> yamls = files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList();
+        assertThat(yamls).as(dir.toString()).hasSizeGreaterThanOrEqualTo(2);
+        for (Path yaml : yamls) {
+          assertThat(StudyConfigParser.parse(yaml).study()).as(yaml.toString()).isNotBlank();
+        }
       }
     }
   }
