@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -20,8 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Training without Spark: export-packs writes a bundle, train-packs trains it in a JVM whose
  * classpath holds only the jars a GPU machine gets (training/standalone-artifacts.txt: no Spark,
- * no Hadoop, no Scala), and a study over the copied results trains nothing and builds its tables,
- * probes and report from them. The runs' loss curves equal those Spark's tasks train.
+ * no Hadoop, no Scala), and a study over the results it brought back trains nothing and builds its tables,
+ * probes and report from them. The results come back as from a GPU machine: bin/gpu-check's
+ * pack phase and import. The runs' loss curves equal those Spark's tasks train.
  */
 class TrainPacksTest {
   private static final Path REPO = Path.of(System.getProperty("mechsweep.repo", ".."));
@@ -44,7 +46,8 @@ class TrainPacksTest {
     assertThat(manifest.path("runs").asInt()).isEqualTo(4);
     assertThat(manifest.path("packs")).hasSize(2);
 
-    Path gpuRoot = tmp.resolve("gpu-root");
+    Path work = tmp.resolve("gpu-check-work");
+    Path gpuRoot = work.resolve("sweep"); // where bin/gpu-check's sweep phase trains
     Child trained = trainPacks(bundle, "--root", gpuRoot.toString(), "--device", "cpu", "--threads", "1");
     assertThat(trained.code()).as(trained.output()).isZero();
     assertThat(trained.output()).contains("train-packs: study tiny, 2 packs (4 runs)")
@@ -55,12 +58,30 @@ class TrainPacksTest {
     Child again = trainPacks(bundle, "--root", gpuRoot.toString(), "--device", "cpu");
     assertThat(again.output()).contains("every run already has a result").contains("0 run(s) finished, 0 failed");
 
-    copyTree(gpuRoot.resolve("checkpoints"), root.resolve("checkpoints"));
-    copyTree(gpuRoot.resolve("results"), root.resolve("results"));
+    // The way back from a GPU machine: bin/gpu-check's pack phase (every result and the last
+    // checkpoint's parameters, without the optimizer state, as tar parts) and its import.
+    Path returned = tmp.resolve("returned");
+    Child packed = command(Map.of("GPU_CHECK_PHASES", "pack", "GPU_CHECK_WORK", work.toString(),
+        "OUT", returned.toString()), REPO.resolve("bin/gpu-check").toString(), "run", tmp.toString());
+    assertThat(packed.code()).as(packed.output()).isZero();
+    assertThat(packed.output()).contains("gpu-check: sweep: 4 result(s), 4 checkpoint(s)");
+    try (Stream<Path> files = Files.list(returned)) {
+      assertThat(files.map(f -> f.getFileName().toString()).sorted().toList())
+          .containsExactly("gpu-check.log", "sweep.tar.part-0");
+    }
+    Child imported = command(Map.of(), REPO.resolve("bin/gpu-check").toString(), "import",
+        returned.toString(), "--root", root.toString());
+    assertThat(imported.code()).as(imported.output()).isZero();
+    assertThat(imported.output()).contains("4 result(s) and 4 checkpoint(s) in " + root);
+    try (Stream<Path> files = Files.walk(root.resolve("checkpoints"))) {
+      assertThat(files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".npz")).toList())
+          .hasSize(4).containsOnly("params.npz");
+    }
     MainTest.Run study = mechsweep("study", config.toString(), "--root", root.toString(), "--catalog", "none");
     assertThat(study.code()).as(study.err()).isZero();
     assertThat(study.out()).contains("training: 4 runs (4 already done) in 0 packs")
-        .contains("probes: 8 checkpoints probed").contains("report: " + root.resolve("reports/tiny/index.html"));
+        .contains("probes: 4 checkpoints probed").doesNotContain("probes: skipped")
+        .contains("report: " + root.resolve("reports/tiny/index.html"));
 
     // The same study trained by Spark's tasks (local[2]: two packs at once, one thread each).
     Path sparkRoot = tmp.resolve("spark-root");
@@ -133,7 +154,14 @@ class TrainPacksTest {
         "-Dai.djl.offline=true", "-cp", standaloneClasspath(), "io.mechsweep.training.standalone.TrainPacks",
         bundle.toString()));
     cmd.addAll(Arrays.asList(args));
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    return command(Map.of(), cmd.toArray(String[]::new));
+  }
+
+  /** A child process with these extra environment variables; its output and exit code. */
+  private static Child command(Map<String, String> env, String... cmd) throws Exception {
+    ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true);
+    builder.environment().putAll(env);
+    Process p = builder.start();
     String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
     return new Child(p.exitValue(), output);
@@ -162,18 +190,5 @@ class TrainPacksTest {
     List<Double> out = new ArrayList<>();
     result.path("metrics").forEach(m -> out.add(m.path("loss").asDouble()));
     return out;
-  }
-
-  private static void copyTree(Path from, Path to) throws IOException {
-    try (Stream<Path> files = Files.walk(from)) {
-      for (Path f : files.toList()) {
-        Path target = to.resolve(from.relativize(f).toString());
-        if (Files.isDirectory(f)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(f, target);
-        }
-      }
-    }
   }
 }
