@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,20 +47,20 @@ class TrainPacksTest {
 
     Path work = tmp.resolve("gpu-check-work");
     Path gpuRoot = work.resolve("sweep"); // where bin/gpu-check's sweep phase trains
-    Child trained = trainPacks(bundle, "--root", gpuRoot.toString(), "--device", "cpu", "--threads", "1");
+    ChildProcess trained = trainPacks(bundle, "--root", gpuRoot.toString(), "--device", "cpu", "--threads", "1");
     assertThat(trained.code()).as(trained.output()).isZero();
     assertThat(trained.output()).contains("train-packs: study tiny, 2 packs (4 runs)")
         .containsPattern("pack 0 tiny-d2-0: K = 3, [0-9.]+ ms/step, [0-9.]+ ms per run-step on cpu\\(\\)")
         .contains("train-packs: 4 run(s) finished, 0 failed");
 
     // Again: every run has its result, nothing trains.
-    Child again = trainPacks(bundle, "--root", gpuRoot.toString(), "--device", "cpu");
+    ChildProcess again = trainPacks(bundle, "--root", gpuRoot.toString(), "--device", "cpu");
     assertThat(again.output()).contains("every run already has a result").contains("0 run(s) finished, 0 failed");
 
     // The way back from a GPU machine: bin/gpu-check's pack phase (every result and the last
     // checkpoint's parameters, without the optimizer state, as tar parts) and its import.
     Path returned = tmp.resolve("returned");
-    Child packed = command(Map.of("GPU_CHECK_PHASES", "pack", "GPU_CHECK_WORK", work.toString(),
+    ChildProcess packed = command(Map.of("GPU_CHECK_PHASES", "pack", "GPU_CHECK_WORK", work.toString(),
         "OUT", returned.toString()), REPO.resolve("bin/gpu-check").toString(), "run", tmp.toString());
     assertThat(packed.code()).as(packed.output()).isZero();
     assertThat(packed.output()).contains("gpu-check: sweep: 4 result(s), 4 checkpoint(s)");
@@ -69,7 +68,7 @@ class TrainPacksTest {
       assertThat(files.map(f -> f.getFileName().toString()).sorted().toList())
           .containsExactly("gpu-check.log", "sweep.tar.part-0");
     }
-    Child imported = command(Map.of(), REPO.resolve("bin/gpu-check").toString(), "import",
+    ChildProcess imported = command(Map.of(), REPO.resolve("bin/gpu-check").toString(), "import",
         returned.toString(), "--root", root.toString());
     assertThat(imported.code()).as(imported.output()).isZero();
     assertThat(imported.output()).contains("4 result(s) and 4 checkpoint(s) in " + root);
@@ -106,15 +105,15 @@ class TrainPacksTest {
         "--out", bundle.toString(), "--catalog", "none");
     assertThat(export.code()).as(export.err()).isZero();
 
-    Child gpu = trainPacks(bundle, "--root", tmp.resolve("out").toString(), "--device", "gpu:0");
+    ChildProcess gpu = trainPacks(bundle, "--root", tmp.resolve("out").toString(), "--device", "gpu:0");
     assertThat(gpu.code()).isEqualTo(2);
     assertThat(gpu.output()).contains("--device: got gpu:0 but libtorch 2.7.1 sees 0 GPUs");
 
-    Child reference = trainPacks(bundle, "--reference-inputs", tmp.resolve("ref").toString());
+    ChildProcess reference = trainPacks(bundle, "--reference-inputs", tmp.resolve("ref").toString());
     assertThat(reference.code()).isEqualTo(2);
     assertThat(reference.output()).contains("--reference-inputs: the bundle has 4 runs and the reference trains one");
 
-    Child packs = trainPacks(bundle, "--root", tmp.resolve("out").toString(), "--packs", "5");
+    ChildProcess packs = trainPacks(bundle, "--root", tmp.resolve("out").toString(), "--packs", "5");
     assertThat(packs.code()).isEqualTo(2);
     assertThat(packs.output()).contains("--packs: got 5; allowed: 0..1 (the bundle has 2 packs)");
 
@@ -122,12 +121,12 @@ class TrainPacksTest {
     byte[] bytes = Files.readAllBytes(data);
     bytes[bytes.length / 2] ^= 0x40;
     Files.write(data, bytes);
-    Child corrupt = trainPacks(bundle, "--root", tmp.resolve("out").toString());
+    ChildProcess corrupt = trainPacks(bundle, "--root", tmp.resolve("out").toString());
     assertThat(corrupt.code()).isEqualTo(2);
     assertThat(corrupt.output()).contains("pack bundle " + bundle + " is corrupt: packs.bin.gz")
         .contains("does not match the SHA-256 in manifest.json");
     Files.delete(bundle.resolve("manifest.json"));
-    Child partial = trainPacks(bundle, "--root", tmp.resolve("out").toString());
+    ChildProcess partial = trainPacks(bundle, "--root", tmp.resolve("out").toString());
     assertThat(partial.code()).isEqualTo(2);
     assertThat(partial.output()).contains("not a complete pack bundle: " + bundle.resolve("manifest.json") + " is missing");
     assertThat(tmp.resolve("out")).as("nothing was trained").doesNotExist();
@@ -146,10 +145,8 @@ class TrainPacksTest {
     }
   }
 
-  record Child(int code, String output) {}
-
   /** train-packs in its own JVM on the GPU machine's jars, plus libtorch's CPU natives. */
-  private Child trainPacks(Path bundle, String... args) throws Exception {
+  private ChildProcess trainPacks(Path bundle, String... args) throws Exception {
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Dai.djl.offline=true", "-cp", standaloneClasspath(), "io.mechsweep.training.standalone.TrainPacks",
         bundle.toString()));
@@ -158,14 +155,10 @@ class TrainPacksTest {
   }
 
   /** A child process with these extra environment variables; its output and exit code. */
-  private static Child command(Map<String, String> env, String... cmd) throws Exception {
-    ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true);
-    builder.environment().putAll(env);
-    Process p = builder.start();
-    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-    return new Child(p.exitValue(), output);
+  private static ChildProcess command(Map<String, String> env, String... cmd) throws Exception {
+    return ChildProcess.run(env, 120, List.of(cmd));
   }
+
 
   /** This test's classpath cut to the modules and artifacts train-packs ships with. */
   static String standaloneClasspath() throws IOException {
