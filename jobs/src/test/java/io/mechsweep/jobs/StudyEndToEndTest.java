@@ -78,7 +78,8 @@ class StudyEndToEndTest {
     assertThat(result.outcomes()).hasSize(8).extracting(RunOutcome::status).containsOnly(RunOutcome.FINISHED);
     assertThat(printed).contains("training: 8 runs (0 already done) in 4 packs of up to 3");
     assertThat(printed).contains("depth gamma  peak_lr");
-    assertThat(printed.lines().filter(l -> l.matches("^[12]\\s+0\\.[38]0\\s.*")).count()).isEqualTo(4);
+    // The 4 cells, once in the solution table and once in the key-side table.
+    assertThat(printed.lines().filter(l -> l.matches("^[12]\\s+0\\.[38]0\\s.*")).count()).isEqualTo(8);
 
     List<Tables.Table> written = new java.util.ArrayList<>(Tables.SHARED);
     written.addAll(new io.mechsweep.jobs.tasks.AnchorTask.Kind().tables());
@@ -154,7 +155,9 @@ class StudyEndToEndTest {
     Path index = root.resolve("reports/tiny/index.html");
     assertThat(result.report()).endsWith("reports/tiny/index.html");
     String html = Files.readString(index);
-    assertThat(html).contains("<h2>Phase diagram</h2>", "<h2>Training curves</h2>", "Attention flow");
+    assertThat(html).contains("<h2>Phase diagram</h2>", "<h2>Training curves</h2>", "Attention flow",
+        "<h2>The unseen pair by key side</h2>", "inferential_train_keys", "symmetric_accuracy_heldout_keys");
+    assertThat(printed).contains("(4,3) by key side").containsPattern("(?m)^2 +0\\.80 +.* ± .* ± .* ± .* ± ");
     for (Row c : cells) {
       assertThat(html).contains("<td>" + c.getString(2) + "</td>");
     }

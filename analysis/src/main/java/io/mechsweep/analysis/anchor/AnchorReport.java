@@ -17,8 +17,8 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
- * The anchor study's report sections: the phase diagram, per-run summary, complexity against γ,
- * singular-value spectra, attention flow and training curves.
+ * The anchor study's report sections: the phase diagram, per-run summary, the unseen pair by key
+ * side, complexity against γ, singular-value spectra, attention flow and training curves.
  */
 public final class AnchorReport implements TaskReport {
   /** The weight matrix whose complexity the paper tracks: W_Q of the first layer. */
@@ -44,8 +44,10 @@ public final class AnchorReport implements TaskReport {
         + " final_loss, solution_type, seen_accuracy, inferential_accuracy, symmetric_accuracy, probe_step,"
         + " l1_wq_effective_rank, l1_wq_condensed_fraction, l1_wq_clusters, l1_unseen_a2_to_a1,"
         + " l1_unseen_a1_to_key, l2_seen_same_target_cos, l2_seen_different_target_cos,"
-        + " l2_unseen_vs_inferential_cos, l2_unseen_vs_symmetric_cos FROM ${db}run_summary WHERE study = '%s'"
-        + " ORDER BY depth, gamma, peak_lr, weight_decay, seed"));
+        + " l2_unseen_vs_inferential_cos, l2_unseen_vs_symmetric_cos, inferential_accuracy_train_keys,"
+        + " symmetric_accuracy_train_keys, inferential_accuracy_heldout_keys, symmetric_accuracy_heldout_keys"
+        + " FROM ${db}run_summary WHERE study = '%s' ORDER BY depth, gamma, peak_lr, weight_decay, seed"));
+    keySides(page);
     complexity(page);
     attention(page, runs);
     curves(page, runs);
@@ -77,6 +79,21 @@ public final class AnchorReport implements TaskReport {
         + " seen_accuracy, inferential_accuracy, symmetric_accuracy, best_lr_inferential, best_lr_symmetric,"
         + " learning_rates, runs, finished_runs, run_solution_types FROM ${db}phase_diagram WHERE study = '%s'"
         + " ORDER BY weight_decay, depth, gamma"));
+  }
+
+  private void keySides(ReportPage page) throws IOException {
+    page.heading("The unseen pair by key side");
+    page.paragraph("(4,3) at each run's final evaluation, split by where its keys come from: keys of the training"
+        + " split (the public code's 43_xel) and held-out keys (the paper's text). The solution type reads both"
+        + " together. Mean over finished runs; runs = those with rows on that side.");
+    page.table(page.frame("SELECT depth, gamma, count(inferential_accuracy_train_keys) AS runs_train_keys,"
+        + " avg(inferential_accuracy_train_keys) AS inferential_train_keys,"
+        + " avg(symmetric_accuracy_train_keys) AS symmetric_train_keys,"
+        + " count(inferential_accuracy_heldout_keys) AS runs_heldout_keys,"
+        + " avg(inferential_accuracy_heldout_keys) AS inferential_heldout_keys,"
+        + " avg(symmetric_accuracy_heldout_keys) AS symmetric_heldout_keys"
+        + " FROM ${db}run_summary WHERE study = '%s' AND status = 'finished' GROUP BY depth, gamma"
+        + " ORDER BY depth, gamma"));
   }
 
   private void complexity(ReportPage page) throws IOException {

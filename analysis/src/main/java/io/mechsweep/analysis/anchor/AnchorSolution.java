@@ -4,6 +4,7 @@ import io.mechsweep.datagen.anchor.AnchorDataset;
 import io.mechsweep.training.eval.EvalRow;
 import java.io.Serializable;
 import java.util.List;
+import java.util.OptionalDouble;
 
 /**
  * A run's solution type at one step, from its evaluation rows.
@@ -46,13 +47,16 @@ public record AnchorSolution(
   }
 
   private static double value(List<EvalRow> evals, int step, String set, String metric) {
+    return find(evals, step, set, metric).orElseThrow(
+        () -> new IllegalArgumentException("run has no " + metric + " on " + set + " at step " + step));
+  }
+
+  /** The bucket-"all" value of {@code metric} on {@code set} at {@code step}, if evaluated. */
+  static OptionalDouble find(List<EvalRow> evals, int step, String set, String metric) {
     return evals.stream()
         .filter(r -> r.step() == step && r.evalSet().equals(set) && r.metric().equals(metric)
             && r.bucket().equals(EvalRow.ALL))
         .mapToDouble(EvalRow::value)
-        .findFirst()
-        .orElseThrow(
-            () -> new IllegalArgumentException(
-                "run has no " + metric + " on " + set + " at step " + step));
+        .findFirst();
   }
 }

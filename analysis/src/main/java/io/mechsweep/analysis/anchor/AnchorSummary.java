@@ -8,14 +8,18 @@ import java.util.TreeMap;
 
 /** The printed result of a study: one line per grid cell, statistics over seeds. */
 public final class AnchorSummary {
-  /** One run's place in the grid and its final solution (null when the run failed). */
+  /**
+   * One run's place in the grid and its final solution and (4,3) accuracies by key side (both
+   * null when the run failed).
+   */
   public record RunResult(
       int depth, double gamma, double peakLr, double weightDecay, long seed, String status,
-      String failureReason, AnchorSolution solution) {}
+      String failureReason, AnchorSolution solution, KeySideAccuracy keySides) {}
 
-  /** Mean and population standard deviation. */
+  /** Mean and population standard deviation (NaN values, a side with no rows, are left out). */
   public record Spread(double mean, double sd, int n) {
-    static Spread of(List<Double> values) {
+    static Spread of(List<Double> all) {
+      List<Double> values = all.stream().filter(v -> !v.isNaN()).toList();
       if (values.isEmpty()) {
         return new Spread(Double.NaN, Double.NaN, 0);
       }
@@ -36,10 +40,12 @@ public final class AnchorSummary {
    * @param inferentialAhead finished runs whose inferential accuracy on (4,3) exceeds their
    *     symmetric one: at a scale where few runs reach either threshold, the direction γ pushes in
    *     shows in how many lean each way, counted over seeds
+   * @param keySides (4,3) on training-split keys (inferential, symmetric), then on held-out keys
    */
   public record Cell(
       int depth, double gamma, double peakLr, double weightDecay, Map<String, Integer> types,
-      int failed, Spread seen, Spread inferential, Spread symmetric, int inferentialAhead) {
+      int failed, Spread seen, Spread inferential, Spread symmetric, int inferentialAhead,
+      List<Spread> keySides) {
 
     /** The most frequent solution type among finished runs ("failed" when none finished). */
     public String majority() {
@@ -66,6 +72,7 @@ public final class AnchorSummary {
       List<Double> seen = new ArrayList<>();
       List<Double> inferential = new ArrayList<>();
       List<Double> symmetric = new ArrayList<>();
+      List<List<Double>> keySides = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
       int failed = 0;
       int inferentialAhead = 0;
       for (RunResult r : group) {
@@ -78,10 +85,18 @@ public final class AnchorSummary {
         inferential.add(r.solution().inferentialAccuracy());
         symmetric.add(r.solution().symmetricAccuracy());
         inferentialAhead += r.solution().inferentialAccuracy() > r.solution().symmetricAccuracy() ? 1 : 0;
+        KeySideAccuracy k = r.keySides();
+        if (k != null) {
+          keySides.get(0).add(k.inferentialTrainKeys());
+          keySides.get(1).add(k.symmetricTrainKeys());
+          keySides.get(2).add(k.inferentialHeldOutKeys());
+          keySides.get(3).add(k.symmetricHeldOutKeys());
+        }
       }
       cells.add(
           new Cell(first.depth(), first.gamma(), first.peakLr(), first.weightDecay(), types, failed,
-              Spread.of(seen), Spread.of(inferential), Spread.of(symmetric), inferentialAhead));
+              Spread.of(seen), Spread.of(inferential), Spread.of(symmetric), inferentialAhead,
+              keySides.stream().map(Spread::of).toList()));
     }
     return cells;
   }
@@ -108,6 +123,19 @@ public final class AnchorSummary {
           String.format(Locale.ROOT, "%-5d %-6.2f %-8.1e %-7.3f %-30s %-13s %-13s %-13s %-9s%n",
               c.depth(), c.gamma(), c.peakLr(), c.weightDecay(), types, c.seen(), c.inferential(),
               c.symmetric(), c.inferentialAhead() + " of " + c.seen().n()));
+    }
+    if (cells.stream().anyMatch(c -> c.keySides().stream().anyMatch(k -> k.n() > 0))) {
+      out.append("(4,3) by key side: inferential / symmetric accuracy on training-split keys (the public code's"
+          + " 43_xel) and on held-out keys, mean ± sd over seeds\n");
+      String keyHeader = String.format(Locale.ROOT, "%-5s %-6s %-8s %-7s %-13s %-13s %-13s %-13s%n",
+          "depth", "gamma", "peak_lr", "wd", "inf (train)", "sym (train)", "inf (held)", "sym (held)");
+      out.append(keyHeader);
+      out.append("-".repeat(keyHeader.length() - 1)).append('\n');
+      for (Cell c : cells) {
+        out.append(String.format(Locale.ROOT, "%-5d %-6.2f %-8.1e %-7.3f %-13s %-13s %-13s %-13s%n",
+            c.depth(), c.gamma(), c.peakLr(), c.weightDecay(), c.keySides().get(0), c.keySides().get(1),
+            c.keySides().get(2), c.keySides().get(3)));
+      }
     }
     for (RunResult r : runs) {
       if (r.solution() == null) {

@@ -5,6 +5,7 @@ import io.mechsweep.analysis.anchor.AnchorReport;
 import io.mechsweep.analysis.anchor.AnchorSolution;
 import io.mechsweep.analysis.anchor.AnchorSummary;
 import io.mechsweep.analysis.anchor.AnchorTables;
+import io.mechsweep.analysis.anchor.KeySideAccuracy;
 import io.mechsweep.analysis.probes.anchor.AnchorProbes;
 import io.mechsweep.analysis.report.TaskReport;
 import io.mechsweep.analysis.tables.Tables;
@@ -191,7 +192,8 @@ public record AnchorTask(AnchorSpec spec, double fitThreshold, double mappingThr
       GridPoint p = run.spec().point();
       summary.add(new AnchorSummary.RunResult(p.depth(), p.gamma() == null ? Double.NaN : p.gamma(), p.peakLr(),
           p.weightDecay(), p.seed(), run.outcome().status(), run.outcome().reason(),
-          all.isEmpty() ? null : all.get(all.size() - 1)));
+          all.isEmpty() ? null : all.get(all.size() - 1),
+          all.isEmpty() ? null : KeySideAccuracy.at(run.outcome().evals(), all.get(all.size() - 1).step())));
     }
     return AnchorSummary.format(study, summary);
   }
