@@ -189,11 +189,11 @@ public record AnchorTask(AnchorSpec spec, double fitThreshold, double mappingThr
     List<AnchorSummary.RunResult> summary = new ArrayList<>();
     for (RunResult run : runs) {
       List<AnchorSolution> all = solutions(run.outcome());
+      AnchorSolution last = all.isEmpty() ? null : all.get(all.size() - 1);
       GridPoint p = run.spec().point();
       summary.add(new AnchorSummary.RunResult(p.depth(), p.gamma() == null ? Double.NaN : p.gamma(), p.peakLr(),
-          p.weightDecay(), p.seed(), run.outcome().status(), run.outcome().reason(),
-          all.isEmpty() ? null : all.get(all.size() - 1),
-          all.isEmpty() ? null : KeySideAccuracy.at(run.outcome().evals(), all.get(all.size() - 1).step())));
+          p.weightDecay(), p.seed(), run.outcome().status(), run.outcome().reason(), last,
+          last == null ? null : KeySideAccuracy.at(run.outcome().evals(), last.step())));
     }
     return AnchorSummary.format(study, summary);
   }
