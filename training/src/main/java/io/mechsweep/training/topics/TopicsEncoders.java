@@ -1,5 +1,9 @@
-package io.mechsweep.training.model;
+package io.mechsweep.training.topics;
 
+import io.mechsweep.training.model.FixedInit;
+import io.mechsweep.training.model.ModelConfig;
+import io.mechsweep.training.model.Names;
+import io.mechsweep.training.model.NormPlacement;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Locale;
