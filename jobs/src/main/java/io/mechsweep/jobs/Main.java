@@ -307,18 +307,32 @@ public final class Main implements Runnable {
     Path out;
 
     @Option(names = "--pack-size", paramLabel = "K",
-        description = "Runs per pack (default: the config's training.pack_size): as many as fit the GPU's memory.")
+        description = "Runs per pack (default: the config's training.pack_size or training.gpu_memory_gib).")
     Integer packSize;
+
+    @Option(names = "--gpu-memory", paramLabel = "GIB",
+        description = "Size packs for a GPU of GIB GiB: as many runs of each model shape as fit, measured by one"
+            + " training step on this machine's CPU (overrides training.gpu_memory_gib; at most --pack-size).")
+    Double gpuMemory;
 
     @Override
     public Integer call() throws Exception {
       StudyConfig c = options.parse(spec);
-      if (packSize != null && packSize < 1) {
-        throw new CommandLine.ParameterException(spec.commandLine(), "--pack-size: got " + packSize + "; allowed: ≥ 1");
+      int max = io.mechsweep.jobs.config.StudyConfigParser.MAX_PACK_SIZE;
+      if (packSize != null && (packSize < 1 || packSize > max)) {
+        throw new CommandLine.ParameterException(spec.commandLine(),
+            "--pack-size: got " + packSize + "; allowed: an integer in [1, " + max + "]");
+      }
+      if (gpuMemory != null && !(gpuMemory > 0 && gpuMemory <= 100_000)) {
+        throw new CommandLine.ParameterException(spec.commandLine(),
+            "--gpu-memory: got " + gpuMemory + "; allowed: GiB, a number in (0, 100000]");
+      }
+      if (gpuMemory != null) {
+        c = c.withGpuMemory(gpuMemory, packSize != null ? packSize : max);
       }
       try (RootLock lock = common.lockForWriting("export-packs"); SparkSession spark = common.session("export-packs")) {
         new StudyRunner(spark, common.resolvedRoot(), common.catalogMode(), System.out)
-            .exportPacks(c, options.retryFailed, packSize != null ? packSize : c.training().packSize(), out);
+            .exportPacks(c, options.retryFailed, gpuMemory != null ? null : packSize, out);
       } finally {
         common.removeScratch();
       }

@@ -7,6 +7,7 @@ import io.mechsweep.analysis.tables.Tables;
 import io.mechsweep.analysis.tables.Views;
 import io.mechsweep.datagen.DatasetMetadata;
 import io.mechsweep.jobs.config.StudyConfig;
+import io.mechsweep.jobs.plan.PackSizing;
 import io.mechsweep.jobs.plan.RunSpec;
 import io.mechsweep.jobs.plan.StudyPlan;
 import io.mechsweep.jobs.stages.DatasetStage;
@@ -18,6 +19,7 @@ import io.mechsweep.jobs.stages.TrainingStage;
 import io.mechsweep.jobs.tasks.Task;
 import io.mechsweep.jobs.tasks.TaskKind;
 import io.mechsweep.jobs.tasks.Tasks;
+import io.mechsweep.training.PackSpec;
 import io.mechsweep.training.checkpoint.HadoopFiles;
 import io.mechsweep.training.checkpoint.RunStore;
 import io.mechsweep.training.eval.RunOutcome;
@@ -132,7 +134,8 @@ public final class StudyRunner {
    * the packs {@link TrainingStage} would train now, the task's data and the run configs. The
    * dataset is generated first when it is missing.
    */
-  public PackBundle exportPacks(StudyConfig config, boolean retryFailed, int packSize, Path dir)
+  /** @param packSize runs per pack, or null for the config's ({@link PackSizing}) */
+  public PackBundle exportPacks(StudyConfig config, boolean retryFailed, Integer packSize, Path dir)
       throws IOException {
     StudyPlan plan = StudyPlan.of(config);
     DatasetMetadata metadata = dataset(config, true);
@@ -148,11 +151,12 @@ public final class StudyRunner {
     for (RunSpec run : todo) {
       configs.put(run.runId(), json.writeValueAsString(run.config()));
     }
-    PackBundle bundle = new PackBundle(config.study(), metadata.datasetId(), plan.packs(todo, packSize), configs,
-        inputs.data());
+    List<PackSpec> packs = packSize != null ? plan.packs(todo, packSize) : PackSizing.packs(plan, todo, inputs.data(), out);
+    PackBundle bundle = new PackBundle(config.study(), metadata.datasetId(), packs, configs, inputs.data());
     bundle.write(dir);
     out.printf("export-packs: %d of %d runs unfinished, in %d packs of up to %d, with the %s data (dataset %s): %s%n",
-        todo.size(), plan.runs().size(), bundle.packs().size(), packSize, config.task().kind().name(),
+        todo.size(), plan.runs().size(), bundle.packs().size(),
+        packSize != null ? packSize : PackSizing.upTo(config.training(), packs), config.task().kind().name(),
         metadata.datasetId(), dir.toAbsolutePath());
     out.printf("then: bin/train-packs %s --root OUT (on the GPU machine: see README.md, \"GPU executors\"), copy"
         + " OUT/checkpoints and OUT/results into %s, and run `mechsweep study` on this config there%n", dir, root);

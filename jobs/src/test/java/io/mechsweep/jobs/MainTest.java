@@ -89,6 +89,17 @@ class MainTest {
     assertOneLineError(evil);
     assertThat(evil.err()).contains("STUDY: got '../evil'; allowed: a study name");
 
+    Path tiny = tmp.resolve("tiny.yaml");
+    Files.writeString(tiny, StudyConfigParserTest.TINY);
+    for (String[] option : new String[][] {{"--gpu-memory", "0"}, {"--pack-size", "0"}}) {
+      Run export = run("export-packs", tiny.toString(), "--root", tmp.resolve("r2").toString(), "--out",
+          tmp.resolve("bundle").toString(), option[0], option[1]);
+      assertThat(export.code()).isEqualTo(2);
+      assertOneLineError(export);
+      assertThat(export.err()).contains(option[0] + ": got 0").contains("allowed: ");
+    }
+    assertThat(tmp.resolve("r2")).as("refused before any work").doesNotExist();
+
     Path empty = Files.createDirectories(tmp.resolve("empty-root"));
     Run badSql = run("sql", "--root", empty.toString(), "--catalog", "none", "select * from no_such_table");
     assertThat(badSql.code()).isEqualTo(2);

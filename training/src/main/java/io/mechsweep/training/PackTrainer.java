@@ -61,6 +61,9 @@ public final class PackTrainer {
   private final Map<String, Object> configForCheckpoints;
   /** The evaluation set early stopping watches: the first that records a loss ("" when none does). */
   private final String lossSet;
+  /** Set only while {@link #stepTensorBytes} runs: the manager whose tensors an update counts. */
+  private NDManager countTensorsIn;
+  private long tensorBytesAtStepEnd;
 
   /**
    * @param store where checkpoints and outcomes go; null trains in memory only
@@ -107,12 +110,37 @@ public final class PackTrainer {
     }
   }
 
-  public List<RunOutcome> train() {
+  private List<Member> members() {
     List<Member> members = new ArrayList<>();
     for (MemberSpec m : pack.members()) {
       members.add(new Member(m, data.train().variant(m.dataVariant()).stream(m.seed(), pack.train().batchSize()),
           pack.train().patience()));
     }
+    return members;
+  }
+
+  /**
+   * The bytes of every tensor alive at the end of one training step from the members' initial
+   * parameters: parameters, AdamW's moments, gradients, the update's temporaries and every
+   * activation of the forward pass (the step's scope holds them all until it ends, so this is the
+   * step's high-water mark of tensors; a view counts as a copy, so it errs high). Shapes, and so
+   * bytes, are the same on any device. Evaluates, stores and records nothing.
+   */
+  public long stepTensorBytes() {
+    List<Member> members = members();
+    try (NDManager manager = NDManager.newBaseManager(device)) {
+      ParameterSet params = GammaInitializer.fromMembers(pack.model(), initialParameters(members), manager);
+      AdamW adam = new AdamW(params, pack.train().beta1(), pack.train().beta2(), pack.train().eps());
+      countTensorsIn = manager;
+      trainStep(new PackedTransformer(pack.model(), params), adam, members, 0, manager);
+      return tensorBytesAtStepEnd;
+    } finally {
+      countTensorsIn = null;
+    }
+  }
+
+  public List<RunOutcome> train() {
+    List<Member> members = members();
     long start = System.nanoTime();
     long stepNanos = 0;
     int timedSteps = 0;
@@ -239,6 +267,9 @@ public final class PackTrainer {
       NDArray norms = GradientClipping.clip(grads, pack.train().clipNorm(), k);
       adam.update(params, grads, lr, wd);
       Autograd.zeroGradients(params);
+      if (countTensorsIn != null) {
+        tensorBytesAtStepEnd = Tensors.bytes(countTensorsIn.getManagedArrays());
+      }
       int done = step + 1;
       if (pack.train().isLogStep(done)) {
         float[] losses = Tensors.floats(lossPerMember);

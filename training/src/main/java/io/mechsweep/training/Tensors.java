@@ -55,6 +55,15 @@ public final class Tensors {
     return false;
   }
 
+  /** What {@code arrays} take in memory: elements × element size, each array counted. */
+  public static long bytes(java.util.Collection<NDArray> arrays) {
+    long total = 0;
+    for (NDArray a : arrays) {
+      total += a.getShape().size() * a.getDataType().getNumOfBytes();
+    }
+    return total;
+  }
+
   private static NDArray owned(NDArray wrapped) {
     NDArray copy = wrapped.duplicate();
     wrapped.close();

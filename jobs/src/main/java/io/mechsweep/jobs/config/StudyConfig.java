@@ -28,6 +28,15 @@ public record StudyConfig(
     return new StudyConfig(name, task, model, training, seeds, evaluation, probes, checkpointEvery, logEvery);
   }
 
+  /** This study with its packs sized for a GPU of {@code gib} GiB, at most {@code maxPackSize} runs each. */
+  public StudyConfig withGpuMemory(double gib, int maxPackSize) {
+    Training t = training;
+    Training sized = new Training(t.steps(), t.batchSize(), t.beta1(), t.beta2(), t.eps(), t.weightDecays(),
+        t.peakLrs(), t.schedule(), t.warmupSteps(), t.startLr(), t.minLr(), t.clipNorm(), maxPackSize, gib, t.mimic(),
+        t.patience());
+    return new StudyConfig(study, task, model, sized, seeds, evaluation, probes, checkpointEvery, logEvery);
+  }
+
   /**
    * The model family of the study; {@code depths} and {@code inits} are grid axes.
    *
@@ -74,9 +83,16 @@ public record StudyConfig(
       double minLr,
       double clipNorm,
       int packSize,
+      double gpuMemoryGib,
       Mimic mimic,
       int patience)
-      implements Serializable {}
+      implements Serializable {
+
+    /** Whether packs are sized by a GPU's memory ({@code gpu_memory_gib}) rather than {@code pack_size} alone. */
+    public boolean packsByMemory() {
+      return gpuMemoryGib > 0;
+    }
+  }
 
   /**
    * The attention-mimicking pre-stage (lego): {@code steps} is a grid axis, 0 = no pre-stage.

@@ -34,6 +34,8 @@ public final class StudyConfigParser {
   private static final ObjectMapper YAML =
       new ObjectMapper(new YAMLFactory()).enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
   private static final Set<String> EVALUATION_KEYS = Set.of("every_steps", "max_rows_per_set");
+  /** Most runs in one pack (training.pack_size, export-packs --pack-size). */
+  public static final int MAX_PACK_SIZE = 1024;
   /** The value of {@code model.init_from} that means a random start. */
   public static final String NO_CHECKPOINT = "none";
 
@@ -218,7 +220,7 @@ public final class StudyConfigParser {
   private static StudyConfig.Training training(JsonNode root, Fields f) {
     JsonNode training = f.section(root, "training");
     f.onlyKeys(training, "training", Set.of("steps", "batch_size", "adamw", "schedule", "peak_lr", "clip_norm", "pack_size",
-        "mimic", "early_stopping"));
+        "gpu_memory_gib", "mimic", "early_stopping"));
     JsonNode stopping = training == null ? null : training.get("early_stopping");
     f.onlyKeys(stopping, "training.early_stopping", Set.of("patience"));
     JsonNode mimic = training == null ? null : training.get("mimic");
@@ -228,6 +230,7 @@ public final class StudyConfigParser {
     JsonNode schedule = training == null ? null : training.get("schedule");
     f.onlyKeys(schedule, "training.schedule", Set.of("kind", "warmup_steps", "start_lr", "min_lr"));
     int steps = f.intIn(training, "training.steps", null, 1, 100_000_000);
+    double gpuMemoryGib = f.number(training, "training.gpu_memory_gib", 0.0, 0, 100_000, true);
     StudyConfig.Schedule kind = f.choice(schedule, "training.schedule.kind", StudyConfig.Schedule.class,
         StudyConfig.Schedule.WARMUP_COSINE);
     if (kind == StudyConfig.Schedule.CONSTANT && schedule != null) {
@@ -250,7 +253,9 @@ public final class StudyConfigParser {
         f.number(schedule, "training.schedule.start_lr", 1e-5, 0, 10, false),
         f.number(schedule, "training.schedule.min_lr", 1e-5, 0, 10, false),
         f.number(training, "training.clip_norm", 1.0, 0, 1e9, false),
-        f.intIn(training, "training.pack_size", 1, 1, 1024),
+        // Sized by memory, a pack holds as many runs as fit, at most pack_size when that is given.
+        f.intIn(training, "training.pack_size", gpuMemoryGib > 0 ? MAX_PACK_SIZE : 1, 1, MAX_PACK_SIZE),
+        gpuMemoryGib,
         new StudyConfig.Mimic(
             f.integers(mimic, "training.mimic.steps", List.of(0L), 0, 10_000_000).stream().map(Long::intValue).toList(),
             f.number(mimic, "training.mimic.lr", 1e-3, 0, 10, true)),

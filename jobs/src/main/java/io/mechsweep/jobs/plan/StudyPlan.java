@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.ToIntFunction;
 
 /**
  * A study's grid expanded into runs ({@link GridPoint#all} order), and runs grouped into packs of
@@ -82,6 +83,14 @@ public record StudyPlan(StudyConfig config, String datasetId, List<RunSpec> runs
 
   /** Packs of at most {@code size} runs: a GPU's memory, not the config, may decide how many fit. */
   public List<PackSpec> packs(List<RunSpec> todo, int size) {
+    return packs(todo, shape -> size);
+  }
+
+  /**
+   * Packs whose size each shape decides: {@code sizeOf} gets a one-run pack of the shape (its
+   * first run) and returns how many runs of it a pack holds.
+   */
+  public List<PackSpec> packs(List<RunSpec> todo, ToIntFunction<PackSpec> sizeOf) {
     Map<GridPoint.PackKey, List<RunSpec>> byKey = new TreeMap<>();
     for (RunSpec r : todo) {
       byKey.computeIfAbsent(r.point().packKey(config.task().variantsChangeModel()), d -> new ArrayList<>()).add(r);
@@ -91,13 +100,13 @@ public record StudyPlan(StudyConfig config, String datasetId, List<RunSpec> runs
         (key, runs) -> {
           MimicStage mimic =
               key.mimicSteps() > 0 ? new MimicStage(key.mimicSteps(), config.training().mimic().lr()) : null;
+          ModelConfig model = modelConfig(key.depth(), key.tiedLayers(), runs.get(0).point().dataVariant());
+          int size = sizeOf.applyAsInt(
+              new PackSpec(config.study() + "-" + key.label(), model, trainConfig(), mimic, List.of(runs.get(0).member())));
           for (int i = 0; i < runs.size(); i += size) {
             List<RunSpec> members = runs.subList(i, Math.min(runs.size(), i + size));
             String packId = config.study() + "-" + key.label() + "-" + (i / size);
-            packs.add(
-                new PackSpec(packId, modelConfig(key.depth(), key.tiedLayers(), runs.get(0).point().dataVariant()),
-                    trainConfig(), mimic,
-                    members.stream().map(RunSpec::member).toList()));
+            packs.add(new PackSpec(packId, model, trainConfig(), mimic, members.stream().map(RunSpec::member).toList()));
           }
         });
     return packs;

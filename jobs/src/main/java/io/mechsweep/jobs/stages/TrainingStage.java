@@ -2,6 +2,7 @@ package io.mechsweep.jobs.stages;
 
 import ai.djl.Device;
 import io.mechsweep.datagen.TaskData;
+import io.mechsweep.jobs.plan.PackSizing;
 import io.mechsweep.jobs.plan.RunSpec;
 import io.mechsweep.jobs.plan.StudyPlan;
 import io.mechsweep.training.PackSpec;
@@ -50,9 +51,9 @@ public final class TrainingStage {
         done.put(run.runId(), previous.get());
       }
     }
-    List<PackSpec> packs = plan.packs(todo);
+    List<PackSpec> packs = PackSizing.packs(plan, todo, data, out);
     out.printf("training: %d runs (%d already done) in %d packs of up to %d%n",
-        plan.runs().size(), done.size(), packs.size(), plan.config().training().packSize());
+        plan.runs().size(), done.size(), packs.size(), PackSizing.upTo(plan.config().training(), packs));
     if (!packs.isEmpty()) {
       Map<String, Object> configs = new HashMap<>();
       todo.forEach(r -> configs.put(r.runId(), r.config()));

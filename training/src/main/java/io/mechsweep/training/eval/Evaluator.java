@@ -18,7 +18,8 @@ import java.util.function.IntPredicate;
 
 /** Scores every pack member on every evaluation set by the argmax at the read positions. */
 public final class Evaluator {
-  private static final int CHUNK = 2048;
+  /** Rows per forward pass: an evaluation holds one chunk's activations at a time. */
+  public static final int CHUNK = 2048;
 
   private Evaluator() {}
 

@@ -3,6 +3,7 @@ package io.mechsweep.training.standalone;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import io.mechsweep.training.MemberSpec;
+import io.mechsweep.training.PackMemory;
 import io.mechsweep.training.PackSpec;
 import io.mechsweep.training.PackTrainer;
 import io.mechsweep.training.TorchRuntime;
@@ -106,8 +107,12 @@ public final class TrainPacks implements Callable<Integer> {
         out.printf("pack %d %s: every run already has a result under %s%n", i, b.packs().get(i).packId(), root());
         continue;
       }
-      out.printf(Locale.ROOT, "pack %d %s: %d run%s, %d steps%n", i, pack.packId(), pack.size(),
-          pack.size() == 1 ? "" : "s", pack.train().steps());
+      // What the pack's tensors will take on the device (measured here on the CPU): beside the
+      // GPU's own peak, it shows whether --pack-size or training.gpu_memory_gib sized packs well.
+      PackMemory memory = PackMemory.measure(pack, b.data());
+      out.printf(Locale.ROOT, "pack %d %s: %d run%s, %d steps; tensors %s: %d × %s%n", i, pack.packId(),
+          pack.size(), pack.size() == 1 ? "" : "s", pack.train().steps(), PackMemory.size(pack.size() * memory.runBytes()),
+          pack.size(), memory.describe());
       out.flush();
       List<RunOutcome> outcomes = new PackTrainer(pack, b.data(), store, target, configs).train();
       for (RunOutcome o : outcomes) {
