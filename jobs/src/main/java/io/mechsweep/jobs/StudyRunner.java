@@ -133,8 +133,9 @@ public final class StudyRunner {
    * Writes the study's unfinished runs as a pack bundle for {@code train-packs} (no Spark there):
    * the packs {@link TrainingStage} would train now, the task's data and the run configs. The
    * dataset is generated first when it is missing.
+   *
+   * @param packSize runs per pack, or null for the config's ({@link PackSizing})
    */
-  /** @param packSize runs per pack, or null for the config's ({@link PackSizing}) */
   public PackBundle exportPacks(StudyConfig config, boolean retryFailed, Integer packSize, Path dir)
       throws IOException {
     StudyPlan plan = StudyPlan.of(config);

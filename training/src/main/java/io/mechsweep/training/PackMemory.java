@@ -47,7 +47,7 @@ public record PackMemory(long fixedBytes, long bytesPerSequence, int sequences) 
   private static long stepBytes(PackSpec pack, TaskData data, int batch) {
     TrainConfig t = pack.train();
     TrainConfig oneStep = new TrainConfig(1, batch, t.beta1(), t.beta2(), t.eps(), t.schedule(), t.clipNorm(), 1, 1, 0);
-    PackSpec single = new PackSpec(pack.packId(), pack.model(), oneStep, null, List.of(pack.members().get(0)));
+    PackSpec single = new PackSpec(pack.packId(), pack.model(), oneStep, pack.mimic(), List.of(pack.members().get(0)));
     return new PackTrainer(single, data, null, Device.cpu()).stepTensorBytes();
   }
 

@@ -123,16 +123,22 @@ public final class PackTrainer {
    * The bytes of every tensor alive at the end of one training step from the members' initial
    * parameters: parameters, AdamW's moments, gradients, the update's temporaries and every
    * activation of the forward pass (the step's scope holds them all until it ends, so this is the
-   * step's high-water mark of tensors; a view counts as a copy, so it errs high). Shapes, and so
-   * bytes, are the same on any device. Evaluates, stores and records nothing.
+   * step's high-water mark of tensors; a view counts as a copy, so it errs high). With a mimicking
+   * stage, the larger of its first step and training's. Shapes, and so bytes, are the same on any
+   * device. Evaluates, stores and records nothing.
    */
   public long stepTensorBytes() {
     List<Member> members = members();
     try (NDManager manager = NDManager.newBaseManager(device)) {
       ParameterSet params = GammaInitializer.fromMembers(pack.model(), initialParameters(members), manager);
       AdamW adam = new AdamW(params, pack.train().beta1(), pack.train().beta2(), pack.train().eps());
+      PackedTransformer model = new PackedTransformer(pack.model(), params);
       countTensorsIn = manager;
-      trainStep(new PackedTransformer(pack.model(), params), adam, members, 0, manager);
+      tensorBytesAtStepEnd = 0;
+      if (pack.mimic() != null) {
+        mimic(model, members, manager, 1);
+      }
+      trainStep(model, adam, members, 0, manager);
       return tensorBytesAtStepEnd;
     } finally {
       countTensorsIn = null;
@@ -165,7 +171,7 @@ public final class PackTrainer {
       step = startStep;
       if (startStep == 0) {
         if (pack.mimic() != null) {
-          mimic(model, members, manager);
+          mimic(model, members, manager, pack.mimic().steps());
         }
         evaluate(model, members, 0, manager);
         stopEarly(members, 0);
@@ -268,7 +274,7 @@ public final class PackTrainer {
       adam.update(params, grads, lr, wd);
       Autograd.zeroGradients(params);
       if (countTensorsIn != null) {
-        tensorBytesAtStepEnd = Tensors.bytes(countTensorsIn.getManagedArrays());
+        tensorBytesAtStepEnd = Math.max(tensorBytesAtStepEnd, Tensors.bytes(countTensorsIn.getManagedArrays()));
       }
       int done = step + 1;
       if (pack.train().isLogStep(done)) {
@@ -297,7 +303,7 @@ public final class PackTrainer {
    * The mimicking pre-stage ({@link MimicStage}): its own AdamW at a constant lr, no weight decay,
    * batches from a stream of its own so training's batches are the same with or without it.
    */
-  private void mimic(PackedTransformer model, List<Member> members, NDManager manager) {
+  private void mimic(PackedTransformer model, List<Member> members, NDManager manager, int steps) {
     MimicStage stage = pack.mimic();
     TrainConfig tc = pack.train();
     AdamW adam = new AdamW(model.params(), tc.beta1(), tc.beta2(), tc.eps());
@@ -306,7 +312,7 @@ public final class PackTrainer {
       streams.add(data.train().variant(m.spec.dataVariant()).stream(m.spec.seed() ^ MIMIC_STREAM, tc.batchSize()));
     }
     int k = pack.size();
-    for (int step = 0; step < stage.steps(); step++) {
+    for (int step = 0; step < steps; step++) {
       List<TokenTable> batches = new ArrayList<>(k);
       float[] lr = new float[k];
       for (int m = 0; m < k; m++) {
@@ -320,7 +326,7 @@ public final class PackTrainer {
     for (Member m : members) {
       m.lastLoss = Double.NaN; // the next loss recorded is training's
     }
-    LOG.info("pack {}: mimicking stage done ({} steps)", pack.packId(), stage.steps());
+    LOG.info("pack {}: mimicking stage done ({} steps)", pack.packId(), steps);
   }
 
   /**

@@ -129,6 +129,17 @@ class LegoTrainingTest {
   }
 
   @Test
+  void aPackWithAMimickingStageIsSizedByItsLargerStep() {
+    PackSpec plain = new PackSpec("m", TIED, train(4), List.of(member("m", 1, null)));
+    PackSpec mimicking = new PackSpec("m", TIED, train(4), new MimicStage(60, 1e-2), List.of(member("m", 1, null)));
+    long trainingStep = new PackTrainer(plain, DATA, null, Device.cpu()).stepTensorBytes();
+    long withMimic = new PackTrainer(mimicking, DATA, null, Device.cpu()).stepTensorBytes();
+    // The stage's own AdamW moments stay with the pack, and its step records attention patterns.
+    assertThat(withMimic).isGreaterThan(trainingStep);
+    assertThat(PackMemory.measure(mimicking, DATA).runBytes()).isGreaterThan(PackMemory.measure(plain, DATA).runBytes());
+  }
+
+  @Test
   void initFromCheckpointCopiesTheEncoderAndNamesEveryMismatch() throws Exception {
     RunStore store = new RunStore(tmp.resolve("runs").toString(), new HadoopFiles(new Configuration()));
     PackSpec source = new PackSpec("src", UNTIED, train(3), List.of(member("source", 5, null)));
