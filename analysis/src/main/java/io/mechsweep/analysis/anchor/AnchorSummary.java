@@ -34,18 +34,36 @@ public final class AnchorSummary {
     }
   }
 
+  /** (4,3) by key side over a cell's runs ({@link KeySideAccuracy}, each field a {@link Spread}). */
+  public record KeySides(
+      Spread inferentialTrainKeys, Spread symmetricTrainKeys, Spread inferentialHeldOutKeys,
+      Spread symmetricHeldOutKeys) {
+
+    static KeySides of(List<KeySideAccuracy> runs) {
+      return new KeySides(
+          Spread.of(runs.stream().map(KeySideAccuracy::inferentialTrainKeys).toList()),
+          Spread.of(runs.stream().map(KeySideAccuracy::symmetricTrainKeys).toList()),
+          Spread.of(runs.stream().map(KeySideAccuracy::inferentialHeldOutKeys).toList()),
+          Spread.of(runs.stream().map(KeySideAccuracy::symmetricHeldOutKeys).toList()));
+    }
+
+    /** Whether any run had rows on either side. */
+    boolean any() {
+      return inferentialTrainKeys.n() + inferentialHeldOutKeys.n() > 0;
+    }
+  }
+
   /**
    * A grid cell: every seed of one (depth, γ, peak lr, weight decay).
    *
    * @param inferentialAhead finished runs whose inferential accuracy on (4,3) exceeds their
    *     symmetric one: at a scale where few runs reach either threshold, the direction γ pushes in
    *     shows in how many lean each way, counted over seeds
-   * @param keySides (4,3) on training-split keys (inferential, symmetric), then on held-out keys
    */
   public record Cell(
       int depth, double gamma, double peakLr, double weightDecay, Map<String, Integer> types,
       int failed, Spread seen, Spread inferential, Spread symmetric, int inferentialAhead,
-      List<Spread> keySides) {
+      KeySides keySides) {
 
     /** The most frequent solution type among finished runs ("failed" when none finished). */
     public String majority() {
@@ -72,7 +90,7 @@ public final class AnchorSummary {
       List<Double> seen = new ArrayList<>();
       List<Double> inferential = new ArrayList<>();
       List<Double> symmetric = new ArrayList<>();
-      List<List<Double>> keySides = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+      List<KeySideAccuracy> keySides = new ArrayList<>();
       int failed = 0;
       int inferentialAhead = 0;
       for (RunResult r : group) {
@@ -85,18 +103,14 @@ public final class AnchorSummary {
         inferential.add(r.solution().inferentialAccuracy());
         symmetric.add(r.solution().symmetricAccuracy());
         inferentialAhead += r.solution().inferentialAccuracy() > r.solution().symmetricAccuracy() ? 1 : 0;
-        KeySideAccuracy k = r.keySides();
-        if (k != null) {
-          keySides.get(0).add(k.inferentialTrainKeys());
-          keySides.get(1).add(k.symmetricTrainKeys());
-          keySides.get(2).add(k.inferentialHeldOutKeys());
-          keySides.get(3).add(k.symmetricHeldOutKeys());
+        if (r.keySides() != null) {
+          keySides.add(r.keySides());
         }
       }
       cells.add(
           new Cell(first.depth(), first.gamma(), first.peakLr(), first.weightDecay(), types, failed,
               Spread.of(seen), Spread.of(inferential), Spread.of(symmetric), inferentialAhead,
-              keySides.stream().map(Spread::of).toList()));
+              KeySides.of(keySides)));
     }
     return cells;
   }
@@ -124,7 +138,7 @@ public final class AnchorSummary {
               c.depth(), c.gamma(), c.peakLr(), c.weightDecay(), types, c.seen(), c.inferential(),
               c.symmetric(), c.inferentialAhead() + " of " + c.seen().n()));
     }
-    if (cells.stream().anyMatch(c -> c.keySides().stream().anyMatch(k -> k.n() > 0))) {
+    if (cells.stream().anyMatch(c -> c.keySides().any())) {
       out.append("(4,3) by key side: inferential / symmetric accuracy on training-split keys (the public code's"
           + " 43_xel) and on held-out keys, mean ± sd over seeds\n");
       String keyHeader = String.format(Locale.ROOT, "%-5s %-6s %-8s %-7s %-13s %-13s %-13s %-13s%n",
@@ -132,9 +146,10 @@ public final class AnchorSummary {
       out.append(keyHeader);
       out.append("-".repeat(keyHeader.length() - 1)).append('\n');
       for (Cell c : cells) {
+        KeySides k = c.keySides();
         out.append(String.format(Locale.ROOT, "%-5d %-6.2f %-8.1e %-7.3f %-13s %-13s %-13s %-13s%n",
-            c.depth(), c.gamma(), c.peakLr(), c.weightDecay(), c.keySides().get(0), c.keySides().get(1),
-            c.keySides().get(2), c.keySides().get(3)));
+            c.depth(), c.gamma(), c.peakLr(), c.weightDecay(), k.inferentialTrainKeys(), k.symmetricTrainKeys(),
+            k.inferentialHeldOutKeys(), k.symmetricHeldOutKeys()));
       }
     }
     for (RunResult r : runs) {

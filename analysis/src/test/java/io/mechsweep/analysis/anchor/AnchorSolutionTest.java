@@ -81,13 +81,13 @@ class AnchorSolutionTest {
     assertThat(c.types()).containsEntry("symmetric", 2).containsEntry("other", 1);
     assertThat(c.symmetric().mean()).isCloseTo(0.6, within(1e-12));
     assertThat(c.inferentialAhead()).as("only the third run answers x-10 more often than x-6").isEqualTo(1);
-    assertThat(c.keySides().get(0).mean()).isCloseTo(0.2, within(1e-12));
-    assertThat(c.keySides().get(0).n()).isEqualTo(3);
-    assertThat(c.keySides().get(3).n()).as("the third run has no held-out keys of (4,3)").isEqualTo(2);
-    assertThat(c.keySides().get(3).mean()).isCloseTo(0.8, within(1e-12));
+    assertThat(c.keySides().inferentialTrainKeys().mean()).isCloseTo(0.2, within(1e-12));
+    assertThat(c.keySides().inferentialTrainKeys().n()).isEqualTo(3);
+    assertThat(c.keySides().symmetricHeldOutKeys().n()).as("the third run has no held-out keys of (4,3)").isEqualTo(2);
+    assertThat(c.keySides().symmetricHeldOutKeys().mean()).isCloseTo(0.8, within(1e-12));
     assertThat(cells.get(1).failed()).isEqualTo(1);
     assertThat(cells.get(1).majority()).isEqualTo("failed");
-    assertThat(cells.get(1).keySides().get(0).toString()).isEqualTo("-");
+    assertThat(cells.get(1).keySides().inferentialTrainKeys().toString()).isEqualTo("-");
     String text = AnchorSummary.format("s", runs);
     assertThat(text).contains("other ×1, symmetric ×2").contains("0.60 ± 0.29").contains("1 of 3")
         .contains("loss became NaN at step 9")
