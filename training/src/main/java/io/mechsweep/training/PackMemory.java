@@ -67,7 +67,7 @@ public record PackMemory(long fixedBytes, long bytesPerSequence, int sequences) 
     return GPU_RESERVE_BYTES + (long) Math.ceil(runs * (double) runBytes() / (1 - GPU_HEADROOM));
   }
 
-  /** "1.23 GiB per run (52.0 MiB + 2048 sequences × 0.61 MiB)". */
+  /** E.g. "1.15 GiB per run (104.4 MiB + 2048 sequences × 535.4 KiB)". */
   public String describe() {
     return String.format(Locale.ROOT, "%s per run (%s + %d sequences × %s)", size(runBytes()), size(fixedBytes),
         sequences, size(bytesPerSequence));
