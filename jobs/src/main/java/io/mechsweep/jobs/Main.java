@@ -4,6 +4,8 @@ import io.mechsweep.jobs.config.ConfigException;
 import io.mechsweep.jobs.config.StudyConfig;
 import io.mechsweep.jobs.config.StudyConfigParser;
 import io.mechsweep.jobs.stages.SparkSessions;
+import io.mechsweep.jobs.tasks.TaskKind;
+import io.mechsweep.jobs.tasks.Tasks;
 import io.mechsweep.training.standalone.TrainPacks;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -33,7 +35,7 @@ import picocli.CommandLine.Spec;
       "Then:        bin/mechsweep sql \"select * from mechsweep.phase_diagram\"",
     },
     subcommands = {Main.Generate.class, Main.Train.class, Main.Probe.class, Main.Study.class, Main.Report.class, Main.Sql.class,
-        Main.ExportPacks.class, TrainPacks.class, Bench.class, WikipediaBench.class},
+        Main.ExportPacks.class, TrainPacks.class, Bench.class},
     footer = {
       "",
       "Spark settings come from spark-submit (--master, --conf …); without it mechsweep runs in"
@@ -186,7 +188,14 @@ public final class Main implements Runnable {
 
   @Override
   public void run() {
-    new CommandLine(this).usage(System.out);
+    commandLine().usage(System.out);
+  }
+
+  /** The command line with the generic commands above and each task's own ({@link TaskKind#commands}). */
+  static CommandLine commandLine() {
+    CommandLine cli = new CommandLine(new Main());
+    Tasks.ALL.forEach(kind -> kind.commands().forEach(cli::addSubcommand));
+    return cli;
   }
 
   @Command(name = "generate", mixinStandardHelpOptions = true,
@@ -318,7 +327,7 @@ public final class Main implements Runnable {
     @Override
     public Integer call() throws Exception {
       StudyConfig c = options.parse(spec);
-      int max = io.mechsweep.jobs.config.StudyConfigParser.MAX_PACK_SIZE;
+      int max = StudyConfigParser.MAX_PACK_SIZE;
       if (packSize != null && (packSize < 1 || packSize > max)) {
         throw new CommandLine.ParameterException(spec.commandLine(),
             "--pack-size: got " + packSize + "; allowed: an integer in [1, " + max + "]");
@@ -478,7 +487,7 @@ public final class Main implements Runnable {
    */
   static int execute(java.io.PrintStream out, java.io.PrintStream err, String... args) {
     System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
-    CommandLine cli = new CommandLine(new Main());
+    CommandLine cli = commandLine();
     cli.setOut(new java.io.PrintWriter(out, true));
     cli.setErr(new java.io.PrintWriter(err, true));
     cli.setParameterExceptionHandler(

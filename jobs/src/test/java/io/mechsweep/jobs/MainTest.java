@@ -42,6 +42,9 @@ class MainTest {
     assertThat(r.code()).isZero();
     assertThat(r.out()).contains("bin/mechsweep study conf/studies/anchor-quickstart.yaml")
         .contains("generate").contains("train").contains("study").contains("sql").contains("bench");
+    // A task's own command comes from its TaskKind, not from Main's list.
+    assertThat(r.out()).contains("bench-wikipedia");
+    assertThat(run("bench-wikipedia", "--help").out()).contains("--copies").contains("Wikipedia corpus job");
     Run study = run("study", "--help");
     assertThat(study.out()).contains("--root").contains("--catalog").contains("--retry-failed").contains("STUDY.yaml");
   }

@@ -51,4 +51,9 @@ public interface TaskKind {
   List<String> views();
 
   TaskReport report();
+
+  /** Subcommands of its own (picocli {@code @Command} objects), added to {@code mechsweep}'s. */
+  default List<Object> commands() {
+    return List.of();
+  }
 }

@@ -4,12 +4,17 @@ import io.mechsweep.analysis.tables.Tables;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.ServiceLoader;
 
-/** The one registry of tasks: a new study adds its {@link TaskKind} here and nowhere else. */
+/**
+ * The tasks this build knows: every {@link TaskKind} listed in
+ * {@code META-INF/services/io.mechsweep.jobs.tasks.TaskKind}, in that file's order (views and
+ * tables are registered in it). A new study adds its files and one line there.
+ */
 public final class Tasks {
-  public static final List<TaskKind> ALL =
-      List.of(new AnchorTask.Kind(), new VarAssignTask.Kind(), new LegoTask.Kind(), new TopicsTask.Kind(),
-          new WikipediaTask.Kind());
+  public static final List<TaskKind> ALL = ServiceLoader.load(TaskKind.class, Tasks.class.getClassLoader()).stream()
+      .map(ServiceLoader.Provider::get)
+      .toList();
 
   private Tasks() {}
 

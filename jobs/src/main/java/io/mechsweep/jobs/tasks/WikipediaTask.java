@@ -56,6 +56,11 @@ public record WikipediaTask(WikipediaDataset.Spec spec, MaskedLm masking) implem
     }
 
     @Override
+    public List<Object> commands() {
+      return List.of(new WikipediaBench());
+    }
+
+    @Override
     public Task parse(JsonNode task, JsonNode evaluation, Fields f) {
       f.onlyKeys(task, "task", Set.of("name", "input", "seed", "topics", "vocabulary_size", "min_docs",
           "max_doc_share", "lda_iterations", "min_share", "seq_len", "dev_share", "test_share", "mask_rate",

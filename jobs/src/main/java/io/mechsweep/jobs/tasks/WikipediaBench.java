@@ -1,4 +1,4 @@
-package io.mechsweep.jobs;
+package io.mechsweep.jobs.tasks;
 
 import io.mechsweep.datagen.wikipedia.MarkupStripper;
 import io.mechsweep.datagen.wikipedia.WikipediaCorpus;
@@ -32,7 +32,7 @@ import picocli.CommandLine.Option;
     description = "Pages/s and MB/s of the Wikipedia corpus job (dump parse, markup stripping, tokenizing,"
         + " counting) on a dump made of --copies copies of the sample's pages with new ids, plain and bz2,"
         + " at 1 and 2 cores, against one plain JVM thread measured now.")
-final class WikipediaBench implements Callable<Integer> {
+public final class WikipediaBench implements Callable<Integer> {
   @Option(names = "--sample", paramLabel = "DUMP.xml.bz2",
       defaultValue = "../shared/data/wikipedia/enwiki-sample-pages-articles.xml.bz2",
       description = "The pages to repeat. Default: ${DEFAULT-VALUE}.") Path sample;
