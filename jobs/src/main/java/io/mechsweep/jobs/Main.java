@@ -3,6 +3,7 @@ package io.mechsweep.jobs;
 import io.mechsweep.jobs.config.ConfigException;
 import io.mechsweep.jobs.config.StudyConfig;
 import io.mechsweep.jobs.config.StudyConfigParser;
+import io.mechsweep.jobs.plan.PackSizing;
 import io.mechsweep.jobs.stages.SparkSessions;
 import io.mechsweep.jobs.tasks.TaskKind;
 import io.mechsweep.jobs.tasks.Tasks;
@@ -321,7 +322,8 @@ public final class Main implements Runnable {
 
     @Option(names = "--gpu-memory", paramLabel = "GIB",
         description = "Size packs for a GPU of GIB GiB: as many runs of each model shape as fit, measured by one"
-            + " training step on this machine's CPU (overrides training.gpu_memory_gib; at most --pack-size).")
+            + " training step on this machine's CPU. Replaces the config's training.gpu_memory_gib and"
+            + " pack_size (which size packs for its own executors); --pack-size caps it.")
     Double gpuMemory;
 
     @Override
@@ -341,7 +343,8 @@ public final class Main implements Runnable {
       }
       try (RootLock lock = common.lockForWriting("export-packs"); SparkSession spark = common.session("export-packs")) {
         new StudyRunner(spark, common.resolvedRoot(), common.catalogMode(), System.out)
-            .exportPacks(c, options.retryFailed, gpuMemory != null ? null : packSize, out);
+            .exportPacks(c, options.retryFailed, gpuMemory != null ? null : packSize,
+                gpuMemory != null ? PackSizing.Knobs.EXPORT_OPTIONS : PackSizing.Knobs.CONFIG, out);
       } finally {
         common.removeScratch();
       }

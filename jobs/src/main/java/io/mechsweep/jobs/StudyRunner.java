@@ -135,9 +135,11 @@ public final class StudyRunner {
    * dataset is generated first when it is missing.
    *
    * @param packSize runs per pack, or null for the config's ({@link PackSizing})
+   * @param knobs the names of the settings that size packs by memory (the config's, or the options
+   *     that replaced them), for the lines and errors that name them
    */
-  public PackBundle exportPacks(StudyConfig config, boolean retryFailed, Integer packSize, Path dir)
-      throws IOException {
+  public PackBundle exportPacks(StudyConfig config, boolean retryFailed, Integer packSize, PackSizing.Knobs knobs,
+      Path dir) throws IOException {
     StudyPlan plan = StudyPlan.of(config);
     DatasetMetadata metadata = dataset(config, true);
     Task.Inputs inputs = inputs(config);
@@ -152,7 +154,7 @@ public final class StudyRunner {
     for (RunSpec run : todo) {
       configs.put(run.runId(), json.writeValueAsString(run.config()));
     }
-    List<PackSpec> packs = packSize != null ? plan.packs(todo, packSize) : PackSizing.packs(plan, todo, inputs.data(), out);
+    List<PackSpec> packs = packSize != null ? plan.packs(todo, packSize) : PackSizing.packs(plan, todo, inputs.data(), out, knobs);
     PackBundle bundle = new PackBundle(config.study(), metadata.datasetId(), packs, configs, inputs.data());
     bundle.write(dir);
     out.printf("export-packs: %d of %d runs unfinished, in %d packs of up to %d, with the %s data (dataset %s): %s%n",

@@ -66,7 +66,8 @@ class RootHardeningTest {
     return out;
   }
 
-  private static void copyTree(Path from, Path to) throws Exception {
+  /** Copies a directory tree, keeping the files' times. */
+  static void copyTree(Path from, Path to) throws Exception {
     try (var files = Files.walk(from)) {
       for (Path f : files.toList()) {
         Path target = to.resolve(from.relativize(f).toString());

@@ -57,6 +57,15 @@ class TrainPacksTest {
     ChildProcess again = trainPacks(bundle, "--root", gpuRoot.toString(), "--device", "cpu");
     assertThat(again.output()).contains("every run already has a result").contains("0 run(s) finished, 0 failed");
 
+    // For benchmarks (bin/gpu-check's speed phase): every run trains again, and nothing is written.
+    Map<String, Long> before = sizes(tmp);
+    ChildProcess timed = trainPacks(bundle, "--timing-only", "--device", "cpu", "--threads", "1");
+    assertThat(timed.code()).as(timed.output()).isZero();
+    assertThat(timed.output()).containsPattern("pack 1 tiny-d2-1: 1 run, 12 steps; tensors [0-9.]+ [KMG]iB: 1 × ")
+        .containsPattern("pack 1 tiny-d2-1: K = 1, [0-9.]+ ms/step")
+        .contains("train-packs: 4 run(s) finished, 0 failed; timing only, nothing written.");
+    assertThat(sizes(tmp)).as("files under the test's directory").isEqualTo(before);
+
     // The way back from a GPU machine: bin/gpu-check's pack phase (every result and the last
     // checkpoint's parameters, without the optimizer state, as tar parts) and its import.
     Path returned = tmp.resolve("returned");
@@ -66,8 +75,25 @@ class TrainPacksTest {
     assertThat(packed.output()).contains("gpu-check: sweep: 4 result(s), 4 checkpoint(s)");
     try (Stream<Path> files = Files.list(returned)) {
       assertThat(files.map(f -> f.getFileName().toString()).sorted().toList())
-          .containsExactly("gpu-check.log", "sweep.tar.part-0");
+          .containsExactly("gpu-check.log", "sweep.tar.gz.part-0");
     }
+    // What does not fit the budget stays behind, the last run's parameters first, and says so.
+    long whole = Files.size(returned.resolve("sweep.tar.gz.part-0"));
+    Path smaller = tmp.resolve("returned-smaller");
+    ChildProcess tight = command(Map.of("GPU_CHECK_PHASES", "pack", "GPU_CHECK_WORK", work.toString(),
+        "OUT", smaller.toString(), "GPU_CHECK_SWEEP_BUDGET", Long.toString(whole - 1)),
+        REPO.resolve("bin/gpu-check").toString(), "run", tmp.toString());
+    assertThat(tight.code()).as(tight.output()).isZero();
+    assertThat(tight.output()).containsPattern("no room for checkpoints/\\w+/step-00000012: that run comes back without")
+        .contains("gpu-check: sweep: 4 result(s), 3 checkpoint(s)");
+    assertThat(Files.size(smaller.resolve("sweep.tar.gz.part-0"))).isLessThan(whole);
+    // A sweep whose runs all failed before a checkpoint still brings back their results (the reasons).
+    Path failedWork = tmp.resolve("failed-work");
+    RootHardeningTest.copyTree(gpuRoot.resolve("results"), failedWork.resolve("sweep/results"));
+    ChildProcess noCheckpoints = command(Map.of("GPU_CHECK_PHASES", "pack", "GPU_CHECK_WORK", failedWork.toString(),
+        "OUT", tmp.resolve("returned-results").toString()), REPO.resolve("bin/gpu-check").toString(), "run", tmp.toString());
+    assertThat(noCheckpoints.code()).as(noCheckpoints.output()).isZero();
+    assertThat(noCheckpoints.output()).contains("gpu-check: sweep: 4 result(s), 0 checkpoint(s)");
     ChildProcess imported = command(Map.of(), REPO.resolve("bin/gpu-check").toString(), "import",
         returned.toString(), "--root", root.toString());
     assertThat(imported.code()).as(imported.output()).isZero();
@@ -130,6 +156,17 @@ class TrainPacksTest {
     assertThat(partial.code()).isEqualTo(2);
     assertThat(partial.output()).contains("not a complete pack bundle: " + bundle.resolve("manifest.json") + " is missing");
     assertThat(tmp.resolve("out")).as("nothing was trained").doesNotExist();
+  }
+
+  /** Every file under a directory with its size. */
+  private static Map<String, Long> sizes(Path dir) throws IOException {
+    Map<String, Long> out = new java.util.TreeMap<>();
+    try (Stream<Path> files = Files.walk(dir)) {
+      for (Path f : files.filter(Files::isRegularFile).toList()) {
+        out.put(dir.relativize(f).toString(), Files.size(f));
+      }
+    }
+    return out;
   }
 
   /** A mechsweep command in this JVM; its commands print their progress on System.out, captured here. */

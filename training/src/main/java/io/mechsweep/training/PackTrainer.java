@@ -505,12 +505,20 @@ public final class PackTrainer {
   private record Resumed(ParameterSet params, AdamW adam) {}
 
   private Resumed resume(List<Member> members, int step, NDManager manager) throws IOException {
+    // Each member's tensors are loaded into a manager of their own, freed once stacked: else a
+    // resumed pack would hold every member's parameters and moments twice for the whole run.
+    try (NDManager loading = manager.newSubManager()) {
+      return resume(members, step, manager, loading);
+    }
+  }
+
+  private Resumed resume(List<Member> members, int step, NDManager manager, NDManager loading) throws IOException {
     List<NDList> params = new ArrayList<>();
     List<NDList> firstMoments = new ArrayList<>();
     List<NDList> secondMoments = new ArrayList<>();
     int optimizerSteps = -1;
     for (Member m : members) {
-      RunStore.Loaded loaded = store.load(m.spec.runId(), step, manager);
+      RunStore.Loaded loaded = store.load(m.spec.runId(), step, loading);
       params.add(loaded.params());
       NDList first = new NDList();
       NDList second = new NDList();
@@ -533,9 +541,9 @@ public final class PackTrainer {
     stacked.asMap().forEach((name, p) -> p.setRequiresGradient(!pack.model().frozen().contains(name)));
     TrainConfig tc = pack.train();
     AdamW adam = new AdamW(stacked, tc.beta1(), tc.beta2(), tc.eps());
-    adam.restore(
-        ParameterSet.stack(firstMoments, manager).asMap(),
-        ParameterSet.stack(secondMoments, manager).asMap(),
+    adam.restore( // copies the values into AdamW's own moments
+        ParameterSet.stack(firstMoments, loading).asMap(),
+        ParameterSet.stack(secondMoments, loading).asMap(),
         optimizerSteps);
     return new Resumed(stacked, adam);
   }

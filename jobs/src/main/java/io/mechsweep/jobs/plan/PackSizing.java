@@ -17,8 +17,27 @@ import java.util.Locale;
 public final class PackSizing {
   private PackSizing() {}
 
+  /**
+   * The settings that size packs by the names the user gave them: the study config's fields, or
+   * export-packs' options (which replace them for that command), so that lines and errors name those.
+   */
+  public record Knobs(String memory, String cap) {
+    public static final Knobs CONFIG = new Knobs("training.gpu_memory_gib", "training.pack_size");
+    public static final Knobs EXPORT_OPTIONS = new Knobs("--gpu-memory", "--pack-size");
+
+    ConfigException refuse(String study, String problem) {
+      return equals(CONFIG) ? new ConfigException("'" + study + "'", List.of(problem))
+          : ConfigException.inOptions(study, List.of(problem));
+    }
+  }
+
   /** The packs {@code todo} trains in, each shape's size printed to {@code out} when sized by memory. */
   public static List<PackSpec> packs(StudyPlan plan, List<RunSpec> todo, TaskData data, PrintStream out) {
+    return packs(plan, todo, data, out, Knobs.CONFIG);
+  }
+
+  /** The same, with the settings named as {@code knobs} says. */
+  public static List<PackSpec> packs(StudyPlan plan, List<RunSpec> todo, TaskData data, PrintStream out, Knobs knobs) {
     StudyConfig.Training training = plan.config().training();
     if (!training.packsByMemory()) {
       return plan.packs(todo);
@@ -28,17 +47,19 @@ public final class PackSizing {
       PackMemory memory = PackMemory.measure(shape, data);
       int fit = memory.runsFitting(gpuBytes);
       if (fit == 0) {
-        throw new ConfigException("'" + plan.config().study() + "'", List.of(String.format(Locale.ROOT,
-            "training.gpu_memory_gib: got %s; allowed: at least %.2f for pack shape %s, whose runs take %s"
-                + " (measured; %s reserved, %.0f %% kept free)", number(training.gpuMemoryGib()),
-            memory.gpuBytesFor(1) / (double) (1L << 30), shape.packId(), memory.describe(),
-            PackMemory.size(PackMemory.GPU_RESERVE_BYTES), 100 * PackMemory.GPU_HEADROOM)));
+        // Rounded up: the smallest value shown must itself be enough.
+        double smallest = Math.ceil(memory.gpuBytesFor(1) / (double) (1L << 30) * 100) / 100;
+        throw knobs.refuse(plan.config().study(), String.format(Locale.ROOT,
+            "%s: got %s; allowed: at least %.2f for pack shape %s, whose runs take %s"
+                + " (measured; %s reserved, %.0f %% kept free)", knobs.memory(), number(training.gpuMemoryGib()),
+            smallest, shape.packId(), memory.describe(),
+            PackMemory.size(PackMemory.GPU_RESERVE_BYTES), 100 * PackMemory.GPU_HEADROOM));
       }
       int size = Math.min(fit, training.packSize());
       out.printf(Locale.ROOT, "packs by memory: %s: %s, %d fit a %s GiB GPU (%s reserved, %.0f %% kept free):"
           + " %d per pack%s%n", shape.packId(), memory.describe(), fit, number(training.gpuMemoryGib()),
           PackMemory.size(PackMemory.GPU_RESERVE_BYTES), 100 * PackMemory.GPU_HEADROOM, size,
-          size < fit ? " (training.pack_size)" : "");
+          size < fit ? " (" + knobs.cap() + " " + size + ")" : "");
       return size;
     });
   }

@@ -103,6 +103,9 @@ public record StudyPlan(StudyConfig config, String datasetId, List<RunSpec> runs
           ModelConfig model = modelConfig(key.depth(), key.tiedLayers(), runs.get(0).point().dataVariant());
           int size = sizeOf.applyAsInt(
               new PackSpec(config.study() + "-" + key.label(), model, trainConfig(), mimic, List.of(runs.get(0).member())));
+          if (size < 1) {
+            throw new IllegalArgumentException("pack size " + size + " for shape " + key.label() + ": at least 1");
+          }
           for (int i = 0; i < runs.size(); i += size) {
             List<RunSpec> members = runs.subList(i, Math.min(runs.size(), i + size));
             String packId = config.study() + "-" + key.label() + "-" + (i / size);

@@ -72,6 +72,12 @@ public final class TrainPacks implements Callable<Integer> {
   @Option(names = "--retry-failed", description = "Train runs that failed before (under --root) again.")
   boolean retryFailed;
 
+  @Option(names = "--timing-only",
+      description = "Train every run of the packs from the start and print the timings; write nothing (no"
+          + " checkpoints, no results; --root not needed). For benchmarks: the final checkpoints of a pack"
+          + " at the paper's widths take longer to compress than its steps take to train.")
+  boolean timingOnly;
+
   @Option(names = "--reference-inputs", paramLabel = "DIR",
       description = "Train nothing: write what training/python/reference.py parity needs to train the bundle's"
           + " one run in PyTorch from the same weights and batches (its loss curve then compares with"
@@ -85,14 +91,16 @@ public final class TrainPacks implements Callable<Integer> {
     if (referenceInputs != null) {
       return writeReferenceInputs(b, out);
     }
-    if (root == null) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "--root: missing; where checkpoints/ and results/ go");
+    if (root == null && !timingOnly) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "--root: missing; where checkpoints/ and results/ go (or --timing-only)");
     }
     List<Integer> indices = selected(b);
     int cpuThreads = threads != null ? threads : Runtime.getRuntime().availableProcessors();
     Engine engine = TorchRuntime.init(cpuThreads);
     Device target = device(engine);
-    RunStore store = new RunStore(root(), LocalFiles.isLocal(root) ? new LocalFiles() : HadoopFiles.forDefaultConfiguration());
+    RunStore store = timingOnly ? null
+        : new RunStore(root(), LocalFiles.isLocal(root) ? new LocalFiles() : HadoopFiles.forDefaultConfiguration());
     out.printf(Locale.ROOT, "train-packs: study %s, %d packs (%d runs) in %s; %s on %s (libtorch %s, %d GPU%s)%n",
         b.study(), b.packs().size(), b.runCount(), bundle, indices.size() == b.packs().size() ? "all" : "packs " + indices,
         target.getDeviceType().equals(Device.Type.CPU) ? "cpu (" + cpuThreads + " threads)" : target,
@@ -102,17 +110,13 @@ public final class TrainPacks implements Callable<Integer> {
     int failed = 0;
     int finished = 0;
     for (int i : indices) {
-      PackSpec pack = unfinished(b.packs().get(i), store);
+      PackSpec pack = timingOnly ? b.packs().get(i) : unfinished(b.packs().get(i), store);
       if (pack == null) {
         out.printf("pack %d %s: every run already has a result under %s%n", i, b.packs().get(i).packId(), root());
         continue;
       }
-      // What the pack's tensors will take on the device (measured here on the CPU): beside the
-      // GPU's own peak, it shows whether --pack-size or training.gpu_memory_gib sized packs well.
-      PackMemory memory = PackMemory.measure(pack, b.data());
-      out.printf(Locale.ROOT, "pack %d %s: %d run%s, %d steps; tensors %s: %d × %s%n", i, pack.packId(),
-          pack.size(), pack.size() == 1 ? "" : "s", pack.train().steps(), PackMemory.size(pack.size() * memory.runBytes()),
-          pack.size(), memory.describe());
+      out.printf(Locale.ROOT, "pack %d %s: %d run%s, %d steps; %s%n", i, pack.packId(),
+          pack.size(), pack.size() == 1 ? "" : "s", pack.train().steps(), tensorEstimate(pack, b));
       out.flush();
       List<RunOutcome> outcomes = new PackTrainer(pack, b.data(), store, target, configs).train();
       for (RunOutcome o : outcomes) {
@@ -130,11 +134,29 @@ public final class TrainPacks implements Callable<Integer> {
           pack.size(), first.msPerStep(), first.msPerStep() / pack.size(), first.device());
       out.flush();
     }
-    out.printf("train-packs: %d run(s) finished, %d failed; results under %s/results. Copy %s/checkpoints and"
-        + " %s/results into the study's root, then run `mechsweep study` on its config there.%n",
-        finished, failed, root(), root(), root());
+    if (timingOnly) {
+      out.printf("train-packs: %d run(s) finished, %d failed; timing only, nothing written.%n", finished, failed);
+    } else {
+      out.printf("train-packs: %d run(s) finished, %d failed; results under %s/results. Copy %s/checkpoints and"
+          + " %s/results into the study's root, then run `mechsweep study` on its config there.%n",
+          finished, failed, root(), root(), root());
+    }
     out.flush();
     return failed > 0 ? RUNS_FAILED : OK;
+  }
+
+  /**
+   * What the pack's tensors will take on the device, measured here on the CPU: beside the GPU's
+   * own peak it shows whether --pack-size or training.gpu_memory_gib sized packs well. Only
+   * informative, so a measurement that fails does not keep the pack from training.
+   */
+  private static String tensorEstimate(PackSpec pack, PackBundle b) {
+    try {
+      PackMemory memory = PackMemory.measure(pack, b.data());
+      return "tensors " + PackMemory.size(pack.size() * memory.runBytes()) + ": " + pack.size() + " × " + memory.describe();
+    } catch (RuntimeException e) {
+      return "tensors not estimated (" + e + ")";
+    }
   }
 
   private int writeReferenceInputs(PackBundle b, PrintWriter out) throws IOException {
