@@ -10,7 +10,7 @@ import io.mechsweep.jobs.config.StudyConfigParser;
 import io.mechsweep.jobs.plan.RunSpec;
 import io.mechsweep.jobs.plan.StudyPlan;
 import io.mechsweep.jobs.stages.SparkSessions;
-import io.mechsweep.jobs.tasks.LegoTask;
+import io.mechsweep.jobs.tasks.lego.LegoTask;
 import io.mechsweep.training.PackSpec;
 import io.mechsweep.training.eval.RunOutcome;
 import io.mechsweep.training.model.NormPlacement;

@@ -10,7 +10,7 @@ import io.mechsweep.jobs.config.ConfigException;
 import io.mechsweep.jobs.config.StudyConfigParser;
 import io.mechsweep.jobs.plan.PackSizing;
 import io.mechsweep.jobs.plan.StudyPlan;
-import io.mechsweep.jobs.tasks.AnchorTask;
+import io.mechsweep.jobs.tasks.anchor.AnchorTask;
 import io.mechsweep.training.PackMemory;
 import io.mechsweep.training.PackSpec;
 import java.io.ByteArrayOutputStream;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.mechsweep.jobs.config.ConfigException;
 import io.mechsweep.jobs.config.StudyConfig;
 import io.mechsweep.jobs.config.StudyConfigParser;
-import io.mechsweep.jobs.tasks.AnchorTask;
+import io.mechsweep.jobs.tasks.anchor.AnchorTask;
 import io.mechsweep.training.model.InitScheme;
 import io.mechsweep.training.model.NormPlacement;
 import java.nio.file.Files;

@@ -82,7 +82,7 @@ class StudyEndToEndTest {
     assertThat(printed.lines().filter(l -> l.matches("^[12]\\s+0\\.[38]0\\s.*")).count()).isEqualTo(8);
 
     List<Tables.Table> written = new java.util.ArrayList<>(Tables.SHARED);
-    written.addAll(new io.mechsweep.jobs.tasks.AnchorTask.Kind().tables());
+    written.addAll(new io.mechsweep.jobs.tasks.anchor.AnchorTask.Kind().tables());
     for (Tables.Table t : Tasks.tables()) { // every table in the catalog; this task's and the shared ones written
       assertThat(root.resolve("tables").resolve(t.name()).resolve("study=tiny").toFile().isDirectory())
           .as(t.name()).isEqualTo(written.contains(t));

@@ -9,7 +9,7 @@ import io.mechsweep.jobs.config.StudyConfig;
 import io.mechsweep.jobs.config.StudyConfigParser;
 import io.mechsweep.jobs.plan.StudyPlan;
 import io.mechsweep.jobs.stages.SparkSessions;
-import io.mechsweep.jobs.tasks.TopicsTask;
+import io.mechsweep.jobs.tasks.topics.TopicsTask;
 import io.mechsweep.training.PackSpec;
 import io.mechsweep.training.eval.RunOutcome;
 import io.mechsweep.training.model.Names;

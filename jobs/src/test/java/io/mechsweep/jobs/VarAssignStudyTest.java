@@ -8,7 +8,7 @@ import io.mechsweep.jobs.config.ConfigException;
 import io.mechsweep.jobs.config.StudyConfig;
 import io.mechsweep.jobs.config.StudyConfigParser;
 import io.mechsweep.jobs.stages.SparkSessions;
-import io.mechsweep.jobs.tasks.VarAssignTask;
+import io.mechsweep.jobs.tasks.varassign.VarAssignTask;
 import io.mechsweep.training.eval.RunOutcome;
 import io.mechsweep.training.model.InitScheme;
 import io.mechsweep.training.model.NormPlacement;

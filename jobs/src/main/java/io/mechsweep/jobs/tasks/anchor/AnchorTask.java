@@ -1,4 +1,4 @@
-package io.mechsweep.jobs.tasks;
+package io.mechsweep.jobs.tasks.anchor;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mechsweep.analysis.anchor.AnchorReport;
@@ -17,6 +17,8 @@ import io.mechsweep.datagen.anchor.AnchorRules;
 import io.mechsweep.datagen.anchor.AnchorSpec;
 import io.mechsweep.jobs.config.Fields;
 import io.mechsweep.jobs.plan.GridPoint;
+import io.mechsweep.jobs.tasks.Task;
+import io.mechsweep.jobs.tasks.TaskKind;
 import io.mechsweep.training.eval.EvalRow;
 import io.mechsweep.training.eval.RunOutcome;
 import io.mechsweep.training.model.FixedInit;

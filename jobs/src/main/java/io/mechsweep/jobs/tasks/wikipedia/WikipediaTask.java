@@ -1,4 +1,4 @@
-package io.mechsweep.jobs.tasks;
+package io.mechsweep.jobs.tasks.wikipedia;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mechsweep.analysis.probes.topics.TopicBuckets;
@@ -19,6 +19,9 @@ import io.mechsweep.datagen.topics.TopicsVocabulary;
 import io.mechsweep.datagen.wikipedia.TopicModel;
 import io.mechsweep.datagen.wikipedia.WikipediaDataset;
 import io.mechsweep.jobs.config.Fields;
+import io.mechsweep.jobs.tasks.Task;
+import io.mechsweep.jobs.tasks.TaskKind;
+import io.mechsweep.jobs.tasks.topics.TopicsTask;
 import io.mechsweep.training.model.InitScheme;
 import io.mechsweep.training.model.NormPlacement;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package io.mechsweep.jobs.tasks;
+package io.mechsweep.jobs.tasks.lego;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mechsweep.analysis.lego.LegoReport;
@@ -13,6 +13,8 @@ import io.mechsweep.datagen.lego.LegoOrder;
 import io.mechsweep.datagen.lego.LegoRules;
 import io.mechsweep.datagen.lego.LegoSpec;
 import io.mechsweep.jobs.config.Fields;
+import io.mechsweep.jobs.tasks.Task;
+import io.mechsweep.jobs.tasks.TaskKind;
 import io.mechsweep.training.model.InitScheme;
 import io.mechsweep.training.model.NormPlacement;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package io.mechsweep.jobs.tasks;
+package io.mechsweep.jobs.tasks.wikipedia;
 
 import io.mechsweep.datagen.wikipedia.MarkupStripper;
 import io.mechsweep.datagen.wikipedia.WikipediaCorpus;

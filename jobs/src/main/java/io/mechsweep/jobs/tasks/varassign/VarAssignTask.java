@@ -1,4 +1,4 @@
-package io.mechsweep.jobs.tasks;
+package io.mechsweep.jobs.tasks.varassign;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mechsweep.analysis.probes.varassign.VarAssignProbes;
@@ -12,6 +12,8 @@ import io.mechsweep.datagen.varassign.VarAssignDataset;
 import io.mechsweep.datagen.varassign.VarAssignRules;
 import io.mechsweep.datagen.varassign.VarAssignSpec;
 import io.mechsweep.jobs.config.Fields;
+import io.mechsweep.jobs.tasks.Task;
+import io.mechsweep.jobs.tasks.TaskKind;
 import io.mechsweep.training.model.InitScheme;
 import io.mechsweep.training.model.NormPlacement;
 import java.io.IOException;

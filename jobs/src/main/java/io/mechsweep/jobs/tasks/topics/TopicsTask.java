@@ -1,4 +1,4 @@
-package io.mechsweep.jobs.tasks;
+package io.mechsweep.jobs.tasks.topics;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mechsweep.analysis.probes.topics.TopicBuckets;
@@ -17,11 +17,13 @@ import io.mechsweep.datagen.topics.MaskedLm;
 import io.mechsweep.datagen.topics.TopicsVocabulary;
 import io.mechsweep.jobs.config.Fields;
 import io.mechsweep.jobs.config.StudyConfig;
+import io.mechsweep.jobs.tasks.Task;
+import io.mechsweep.jobs.tasks.TaskKind;
 import io.mechsweep.training.model.FixedInit;
 import io.mechsweep.training.model.ModelConfig;
 import io.mechsweep.training.model.NormPlacement;
-import io.mechsweep.training.topics.TopicsEncoders;
 import io.mechsweep.training.topics.TopicsEncoders.Setting;
+import io.mechsweep.training.topics.TopicsEncoders;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -82,7 +84,7 @@ public record TopicsTask(LdaSpec spec, MaskedLm masking, List<Setting> settings,
     }
 
     /** {@code task.mask_rate}, {@code mask_policy}, {@code mask_seed}: the masked-LM rule (also Wikipedia's). */
-    static MaskedLm masking(JsonNode task, Fields f, long seed, MaskedLm.Policy policy) {
+    public static MaskedLm masking(JsonNode task, Fields f, long seed, MaskedLm.Policy policy) {
       return new MaskedLm(f.longValue(task, "task.mask_seed", seed),
           f.number(task, "task.mask_rate", MaskedLm.PAPER_RATE, 0, 1, true),
           f.choice(task, "task.mask_policy", MaskedLm.Policy.class, policy));
