@@ -139,6 +139,11 @@ class TrainPacksTest {
     assertThat(reference.code()).isEqualTo(2);
     assertThat(reference.output()).contains("--reference-inputs: the bundle has 4 runs and the reference trains one");
 
+    ChildProcess timedWithRoot = trainPacks(bundle, "--timing-only", "--root", tmp.resolve("out").toString());
+    assertThat(timedWithRoot.code()).isEqualTo(2);
+    assertThat(timedWithRoot.output()).contains("--root: not used with --timing-only, which trains every run from the"
+        + " start and writes nothing; drop one of them");
+
     ChildProcess packs = trainPacks(bundle, "--root", tmp.resolve("out").toString(), "--packs", "5");
     assertThat(packs.code()).isEqualTo(2);
     assertThat(packs.output()).contains("--packs: got 5; allowed: 0..1 (the bundle has 2 packs)");

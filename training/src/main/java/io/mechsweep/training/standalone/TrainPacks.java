@@ -95,6 +95,12 @@ public final class TrainPacks implements Callable<Integer> {
       throw new CommandLine.ParameterException(spec.commandLine(),
           "--root: missing; where checkpoints/ and results/ go (or --timing-only)");
     }
+    // --timing-only trains every run from the start and writes nothing: a root it would
+    // neither read nor write must not look as if it were used.
+    if (timingOnly && (root != null || retryFailed)) {
+      throw new CommandLine.ParameterException(spec.commandLine(), (root != null ? "--root" : "--retry-failed")
+          + ": not used with --timing-only, which trains every run from the start and writes nothing; drop one of them");
+    }
     List<Integer> indices = selected(b);
     int cpuThreads = threads != null ? threads : Runtime.getRuntime().availableProcessors();
     Engine engine = TorchRuntime.init(cpuThreads);

@@ -32,11 +32,12 @@ import org.junit.jupiter.api.Test;
  * 10,000 training documents, batch 40, Adam lr 0.01 without weight decay, masks drawn once,
  * chosen positions hidden from the keys, one-hot frozen embeddings, W_K = W_Q = 0 and the decoder
  * (with W_O) frozen to the identity, no residual. The public code reports dev cross-entropy 3.40;
- * the best dev cross-entropy here must be within 3% of it, and the W_V row products (W_V stored
+ * the best dev cross-entropy here must be within 1% of it, and the W_V row products (W_V stored
  * as (d_in, d_out): row i is the value of input word i) must order same word > same topic ≫
- * different topics, raw and centred. The source allows 20 epochs with early
- * stopping; 8 are run here (a 20-epoch run on this machine measured 4.65, 3.65, 3.44, 3.397,
- * 3.388, 3.3856, 3.3851 at epochs 0–6 and 3.3852–3.3875 after), to keep the suite short.
+ * different topics, raw and centred. The source allows 20 epochs with early stopping; 4 are run
+ * here, to keep the suite short: a 20-epoch run on this machine measured 4.65, 3.65, 3.44, 3.397,
+ * 3.388, 3.3856, 3.3851 at epochs 0–6 and 3.3852–3.3875 after: 4 epochs reach 3.388, 0.4% from
+ * 3.40 and 0.1% from the plateau, while 2 (3.44) would fail the 1% bound.
  */
 class TopicsDemoTest {
   @org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp;
@@ -58,13 +59,13 @@ class TopicsDemoTest {
     int v = spec.vocabularySize();
     ModelConfig model = TopicsEncoders.uniformAttention(v, data.seqLen());
     int epochSteps = spec.trainDocs() / 40;
-    int steps = 8 * epochSteps;
-    TrainConfig train8 = new TrainConfig(steps, 40, 0.9, 0.999, 1e-8, LrSchedule.constant(steps), 0, epochSteps,
+    int steps = 4 * epochSteps;
+    TrainConfig train4 = new TrainConfig(steps, 40, 0.9, 0.999, 1e-8, LrSchedule.constant(steps), 0, epochSteps,
         epochSteps, steps);
     RunStore store = new RunStore(tmp.toString(), new HadoopFiles(new org.apache.hadoop.conf.Configuration()));
     // W_V drawn like torch's nn.Linear default, U(±1/√104): σ = 1/√(3·104).
     MemberSpec member = new MemberSpec("demo", 1, new InitScheme.FixedStd(1 / Math.sqrt(3.0 * v)), 0.01, 0.0);
-    RunOutcome out = new PackTrainer(new PackSpec("demo", model, train8, List.of(member)), data, store, Device.cpu())
+    RunOutcome out = new PackTrainer(new PackSpec("demo", model, train4, List.of(member)), data, store, Device.cpu())
         .train().get(0);
     assertThat(out.status()).as("%s", out.reason()).isEqualTo(RunOutcome.FINISHED);
     List<Double> devLoss = out.evals().stream().filter(r -> r.metric().equals(EvalRow.CROSS_ENTROPY))
@@ -72,7 +73,7 @@ class TopicsDemoTest {
     double best = devLoss.stream().mapToDouble(Double::doubleValue).min().orElseThrow();
     System.out.printf("topics demo: dev cross-entropy per epoch %s; best %.4f (source 3.40); %.1f ms/step%n",
         devLoss.stream().map(x -> String.format("%.4f", x)).toList(), best, out.msPerStep());
-    assertThat(Math.abs(best - 3.40) / 3.40).isLessThan(0.03);
+    assertThat(Math.abs(best - 3.40) / 3.40).isLessThan(0.01);
 
     float[] wv;
     try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager(Device.cpu())) {
