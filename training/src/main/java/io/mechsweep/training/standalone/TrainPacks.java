@@ -74,7 +74,7 @@ public final class TrainPacks implements Callable<Integer> {
 
   @Option(names = "--timing-only",
       description = "Train every run of the packs from the start and print the timings; write nothing (no"
-          + " checkpoints, no results; --root not needed). For benchmarks: the final checkpoints of a pack"
+          + " checkpoints, no results; so no --root). For benchmarks: the final checkpoints of a pack"
           + " at the paper's widths take longer to compress than its steps take to train.")
   boolean timingOnly;
 
