@@ -243,7 +243,7 @@ public final class StudyRunner {
     String name = tasks.get(0).getString(0);
     TaskKind kind = Tasks.byName(name)
         .orElseThrow(() -> new IOException("study '" + study + "' is of task '" + name
-            + "', which this version does not know; known tasks: " + Tasks.names()));
+            + "', which this version does not know; known tasks: " + Tasks.known()));
     return report(views(tables), new HadoopFiles(spark.sparkContext().hadoopConfiguration()), study, kind);
   }
 

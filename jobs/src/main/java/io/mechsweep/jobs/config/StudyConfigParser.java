@@ -77,7 +77,7 @@ public final class StudyConfigParser {
       String taskName = f.string(taskNode, "task.name", null);
       kind = Tasks.byName(taskName == null ? "" : taskName);
       if (kind.isEmpty()) {
-        f.problem("task.name", taskName, "one of the known tasks " + Tasks.names());
+        f.problem("task.name", taskName, "one of the known tasks " + Tasks.known());
       } else {
         task = kind.get().parse(taskNode, evaluation, f);
       }

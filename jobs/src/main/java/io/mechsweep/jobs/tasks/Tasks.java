@@ -27,6 +27,15 @@ public final class Tasks {
   }
 
   /**
+   * The known tasks for an error message, e.g. "[anchor, varassign]"; with none, why: a jar whose
+   * build did not merge the service files has no list at all.
+   */
+  public static String known() {
+    return ALL.isEmpty() ? "[] (none: this build's class path has no META-INF/services/" + TaskKind.class.getName()
+        + "; a jar must merge its modules' service files)" : names().toString();
+  }
+
+  /**
    * Every task's views, in registration order, each once (topics and Wikipedia share theirs):
    * one catalog serves the studies of all tasks.
    */
