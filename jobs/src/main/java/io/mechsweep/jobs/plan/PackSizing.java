@@ -21,13 +21,14 @@ public final class PackSizing {
    * The settings that size packs by the names the user gave them: the study config's fields, or
    * export-packs' options (which replace them for that command), so that lines and errors name those.
    */
-  public record Knobs(String memory, String cap) {
-    public static final Knobs CONFIG = new Knobs("training.gpu_memory_gib", "training.pack_size");
-    public static final Knobs EXPORT_OPTIONS = new Knobs("--gpu-memory", "--pack-size");
+  public record Knobs(String memory, String cap, boolean commandOptions) {
+    public static final Knobs CONFIG = new Knobs("training.gpu_memory_gib", "training.pack_size", false);
+    public static final Knobs EXPORT_OPTIONS = new Knobs("--gpu-memory", "--pack-size", true);
 
+    /** A refused value: the config is invalid, or (options) the config is fine and the options are not. */
     ConfigException refuse(String study, String problem) {
-      return equals(CONFIG) ? new ConfigException("'" + study + "'", List.of(problem))
-          : ConfigException.inOptions(study, List.of(problem));
+      return commandOptions ? ConfigException.inOptions(study, List.of(problem))
+          : new ConfigException("'" + study + "'", List.of(problem));
     }
   }
 
