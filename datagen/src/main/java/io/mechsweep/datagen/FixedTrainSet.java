@@ -19,6 +19,11 @@ public record FixedTrainSet(TokenTable table) implements TrainSource {
     return "drawn from a fixed training set of " + rows() + " rows in memory";
   }
 
+  @Override
+  public java.util.OptionalInt fixedRows() {
+    return java.util.OptionalInt.of(rows());
+  }
+
   public int rows() {
     return table.rows();
   }

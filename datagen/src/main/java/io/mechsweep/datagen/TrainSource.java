@@ -29,6 +29,11 @@ public interface TrainSource extends Serializable {
     throw new IllegalArgumentException("this training data has no variant '" + name + "'");
   }
 
+  /** The rows of a fixed training set, which a batch cannot exceed; empty for a fresh source. */
+  default java.util.OptionalInt fixedRows() {
+    return java.util.OptionalInt.empty();
+  }
+
   /** Where a batch comes from, in words (the benchmark's header says it). */
   default String describe() {
     return "generated fresh on the host for every step (" + getClass().getSimpleName() + ")";

@@ -514,9 +514,10 @@ public final class Main implements Runnable {
     return cli.execute(args);
   }
 
-  /** What a user can fix: a config, an option, a missing or unwritable path, SQL. */
+  /** What a user can fix: a config, an option, a missing or unwritable path, an unusable input file, SQL. */
   private static boolean isBadInput(Exception e) {
-    return e instanceof ConfigException || e instanceof java.io.IOException
+    return e instanceof ConfigException || e instanceof io.mechsweep.datagen.BadInputException
+        || e instanceof java.io.IOException
         || e instanceof org.apache.spark.sql.AnalysisException;
   }
 

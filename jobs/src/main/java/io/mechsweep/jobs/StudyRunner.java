@@ -5,7 +5,9 @@ import io.mechsweep.analysis.report.StudyReport;
 import io.mechsweep.analysis.tables.TableStore;
 import io.mechsweep.analysis.tables.Tables;
 import io.mechsweep.analysis.tables.Views;
+import io.mechsweep.datagen.BadInputException;
 import io.mechsweep.datagen.DatasetMetadata;
+import io.mechsweep.datagen.TaskData;
 import io.mechsweep.jobs.config.StudyConfig;
 import io.mechsweep.jobs.plan.PackSizing;
 import io.mechsweep.jobs.plan.RunSpec;
@@ -84,6 +86,7 @@ public final class StudyRunner {
     String datasetDir = DatasetStage.dir(root, config.task());
     DatasetMetadata metadata = dataset(config, generateIfMissing);
     Task.Inputs inputs = inputs(config);
+    requireBatchesFit(config, inputs.data(), datasetDir);
     HadoopFiles files = new HadoopFiles(spark.sparkContext().hadoopConfiguration());
     RunStore store = new RunStore(root, files);
     if (!steps.train()) {
@@ -178,6 +181,20 @@ public final class StudyRunner {
   }
 
   /** The training data and probe inputs read from the study's dataset. */
+  /**
+   * A batch drawn from a fixed training set needs that many rows. Known only once the dataset
+   * exists for a task whose size comes from its input (wikipedia): refused here, before training.
+   */
+  private static void requireBatchesFit(StudyConfig config, TaskData data, String datasetDir) {
+    int batch = config.training().batchSize();
+    java.util.OptionalInt rows = data.train().fixedRows();
+    if (rows.isPresent() && batch > rows.getAsInt()) {
+      throw new BadInputException("training.batch_size: got " + batch + ", but the dataset " + datasetDir + " has "
+          + rows.getAsInt() + " training rows; lower training.batch_size to at most " + rows.getAsInt()
+          + ", or give the task more data");
+    }
+  }
+
   private Task.Inputs inputs(StudyConfig config) throws IOException {
     String datasetDir = DatasetStage.dir(root, config.task());
     try {

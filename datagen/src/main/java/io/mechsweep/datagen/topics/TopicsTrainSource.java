@@ -34,6 +34,11 @@ public record TopicsTrainSource(List<LdaDocument> documents, MaskedLm masking, i
   }
 
   @Override
+  public java.util.OptionalInt fixedRows() {
+    return java.util.OptionalInt.of(documents.size());
+  }
+
+  @Override
   public BatchStream stream(long memberSeed, int batchSize) {
     BatchSampler sampler = new BatchSampler(memberSeed, documents.size(), batchSize);
     int batchesPerEpoch = documents.size() / batchSize;

@@ -57,9 +57,18 @@ public final class TopicModel {
 
   private TopicModel() {}
 
-  public static Fitted fit(Dataset<Row> articles, Spec spec) {
-    CountVectorizerModel counts = new CountVectorizer().setInputCol("tokens").setOutputCol("tf")
-        .setVocabSize(spec.vocabularySize()).setMinDF(spec.minDocs()).setMaxDF(spec.maxDocShare()).fit(articles);
+  /**
+   * The vocabulary: the most frequent words in at least {@code minDocs} and at most
+   * {@code maxDocShare} of the {@code articles} articles, counted in column {@code tf}. The share is
+   * passed to MLlib as a count, since MLlib reads a maxDF of 1.0 as one document, not all of them.
+   */
+  public static CountVectorizerModel vocabulary(Dataset<Row> articles, long articleCount, Spec spec) {
+    return new CountVectorizer().setInputCol("tokens").setOutputCol("tf").setVocabSize(spec.vocabularySize())
+        .setMinDF(spec.minDocs()).setMaxDF(spec.maxDocShare() * articleCount).fit(articles);
+  }
+
+  /** LDA over the articles' TF-IDF in the vocabulary {@code counts}, and each word's topic. */
+  public static Fitted fit(Dataset<Row> articles, CountVectorizerModel counts, Spec spec) {
     Dataset<Row> tf = counts.transform(articles);
     Dataset<Row> features = new IDF().setInputCol("tf").setOutputCol("tfidf").fit(tf).transform(tf).cache();
     try {

@@ -2,7 +2,9 @@ package io.mechsweep.datagen.wikipedia;
 
 import java.io.StringReader;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import javax.xml.stream.XMLInputFactory;
 import javax.xml.stream.XMLStreamConstants;
 import javax.xml.stream.XMLStreamException;
@@ -15,7 +17,10 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.IntegralType;
+import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
@@ -43,9 +48,11 @@ public final class WikiDump {
 
   private WikiDump() {}
 
+  /** The input's pages, after {@link DumpInput}'s checks (and, for Parquet, the columns'). */
   public static Dataset<Row> read(SparkSession spark, String path) {
-    if (path.endsWith(".parquet") || path.endsWith(".parquet/")) {
+    if (DumpInput.check(spark.sparkContext().hadoopConfiguration(), path) == DumpInput.Format.PARQUET) {
       Dataset<Row> table = spark.read().parquet(path);
+      checkColumns(path, table.schema());
       Column text = table.col("text");
       // A plain-text table has no redirect element: MediaWiki marks a redirect by its first word.
       return table.select(
@@ -56,6 +63,27 @@ public final class WikiDump {
     }
     return spark.read().option("lineSep", PAGE_END).textFile(path)
         .mapPartitions(parsePages(), Encoders.row(SCHEMA));
+  }
+
+  /** A plain-text table needs an integer {@code id} and string {@code title} and {@code text}. */
+  static void checkColumns(String path, StructType schema) {
+    Map<String, DataType> columns = new LinkedHashMap<>();
+    for (StructField f : schema.fields()) {
+      columns.put(f.name(), f.dataType());
+    }
+    for (String name : List.of("id", "title", "text")) {
+      DataType type = columns.get(name);
+      boolean integral = type instanceof IntegralType;
+      String wanted = name.equals("id") ? "an integer" : "a string";
+      String what = type == null ? "has no column '" + name + "'"
+          : (name.equals("id") ? !integral : !type.equals(DataTypes.StringType))
+              ? "has column '" + name + "' of type " + type.simpleString() + ", not " + wanted
+              : null;
+      if (what != null) {
+        throw DumpInput.refused(path, what + " (its columns: " + schema.simpleString() + "); a Parquet input needs"
+            + " columns id (an integer), title and text (strings)");
+      }
+    }
   }
 
   private static MapPartitionsFunction<String, Row> parsePages() {

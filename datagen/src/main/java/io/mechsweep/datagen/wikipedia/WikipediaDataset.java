@@ -1,5 +1,6 @@
 package io.mechsweep.datagen.wikipedia;
 
+import io.mechsweep.datagen.BadInputException;
 import io.mechsweep.datagen.DatasetMetadata;
 import io.mechsweep.datagen.DatasetReader;
 import io.mechsweep.datagen.DatasetWriter;
@@ -18,11 +19,14 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.ml.feature.CountVectorizerModel;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import scala.Tuple2;
@@ -120,11 +124,29 @@ public final class WikipediaDataset {
         fs.delete(p, true); // an incomplete earlier attempt: start over
       }
     }
-    long start = System.nanoTime();
+    try {
+      return write(spark, dir, System.nanoTime());
+    } catch (Exception e) { // Spark's own SparkException is checked, and thrown undeclared
+      BadInputException unreadable = e instanceof BadInputException ? null : DumpInput.readFailure(e, spec.input());
+      if (unreadable != null) {
+        throw unreadable;
+      }
+      throw e;
+    }
+  }
+
+  private DatasetWriter.Result write(SparkSession spark, String dir, long start) throws IOException {
     WikipediaCorpus.Result corpus = WikipediaCorpus.build(spark, spec.input());
+    CorpusCheck.articles(spec.input(), corpus.counts(), spec.topics());
     Dataset<Row> articles = corpus.articles().cache();
     try {
-      TopicModel.Fitted fit = TopicModel.fit(articles, spec.topics());
+      long articleCount = articles.count();
+      CountVectorizerModel counts = TopicModel.vocabulary(articles, articleCount, spec.topics());
+      CorpusCheck.vocabulary(spec.input(), articleCount, counts.vocabulary().length, spec.topics());
+      ArticleSplits.Result splits = ArticleSplits.assign(spark, articles, articleCount, spec);
+      Dataset<Row> withSplit = splits.articles();
+      CorpusCheck.chunks(spec.input(), chunksBySplit(counts.transform(withSplit)), MIN_CHUNK_WORDS);
+      TopicModel.Fitted fit = TopicModel.fit(articles, counts, spec.topics());
       Map<String, int[]> words = new HashMap<>(); // word -> {token id, topic}
       for (int i = 0; i < fit.assignment().size(); i++) {
         Row a = fit.assignment().get(i);
@@ -132,7 +154,6 @@ public final class WikipediaDataset {
       }
       Broadcast<Map<String, int[]>> vocabulary =
           org.apache.spark.api.java.JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(words);
-      Dataset<Row> withSplit = articles.withColumn("split", splitOf(spec));
       long rows = writeChunks(spark, withSplit, vocabulary, dir);
 
       List<Row> pages = new ArrayList<>();
@@ -156,8 +177,8 @@ public final class WikipediaDataset {
       String details = corpus.counts().describe() + (corpus.counts().malformedExamples().isEmpty() ? ""
           : "; skipped e.g. " + String.join("; ", corpus.counts().malformedExamples())) + String.format(
           java.util.Locale.ROOT, "; vocabulary %,d words, %,d of them assigned to one of %d LDA topics (%s);"
-          + " LDA log perplexity %.3f", wordTopics.size(), assigned, spec.topics().topics(), spec.topics().rule(),
-          fit.logPerplexity());
+          + " LDA log perplexity %.3f; articles split %s", wordTopics.size(), assigned, spec.topics().topics(),
+          spec.topics().rule(), fit.logPerplexity(), splits.rule());
       return DatasetWriter.commit(spark, dir, TASK, datasetId(), spec.seed(), spec, rows,
           (System.nanoTime() - start) / 1e9, details);
     } finally {
@@ -165,14 +186,21 @@ public final class WikipediaDataset {
     }
   }
 
-  /** train, dev or test by a hash of the page id and the spec's seed (the same on every machine). */
-  private static org.apache.spark.sql.Column splitOf(Spec spec) {
-    org.apache.spark.sql.Column u = org.apache.spark.sql.functions.pmod(
-        org.apache.spark.sql.functions.xxhash64(org.apache.spark.sql.functions.col("id"),
-            org.apache.spark.sql.functions.lit(spec.seed())), org.apache.spark.sql.functions.lit(1_000_000L))
-        .divide(1_000_000.0);
-    return org.apache.spark.sql.functions.when(u.lt(spec.devShare()), LdaGenerator.DEV)
-        .when(u.lt(spec.devShare() + spec.testShare()), LdaGenerator.TEST).otherwise(LdaGenerator.TRAIN);
+  /**
+   * Per split, {articles, chunks} as {@link #chunksOf} will cut them: an article with k vocabulary
+   * words (the sum of its term counts {@code tf}) makes ⌊k / w⌋ chunks, one more when the rest
+   * holds at least {@link #MIN_CHUNK_WORDS}.
+   */
+  private Map<String, long[]> chunksBySplit(Dataset<Row> tf) {
+    int w = spec.seqLen() - 2;
+    Column k = functions.aggregate(org.apache.spark.ml.functions.vector_to_array(functions.col("tf"), "float64"),
+        functions.lit(0.0), (sum, x) -> sum.plus(x)).cast("long");
+    Column chunks = functions.floor(k.divide(w)).plus(functions.when(k.mod(w).geq(MIN_CHUNK_WORDS), 1).otherwise(0));
+    Map<String, long[]> out = new HashMap<>();
+    for (Row r : tf.groupBy("split").agg(functions.count("*"), functions.sum(chunks)).collectAsList()) {
+      out.put(r.getString(0), new long[] {r.getLong(1), r.isNullAt(2) ? 0 : r.getLong(2)});
+    }
+    return out;
   }
 
   /** The chunks, numbered in (article id, chunk) order; returns how many. */

@@ -139,7 +139,8 @@ class WikipediaCorpusSparkTest {
     StructType schema = new StructType().add("id", DataTypes.LongType).add("title", DataTypes.StringType)
         .add("tokens", DataTypes.createArrayType(DataTypes.StringType));
     TopicModel.Spec spec = new TopicModel.Spec(3, 100, 2, 0.9, 60, 11, 0.5);
-    TopicModel.Fitted fit = TopicModel.fit(spark.createDataFrame(docs, schema), spec);
+    var articles = spark.createDataFrame(docs, schema);
+    TopicModel.Fitted fit = TopicModel.fit(articles, TopicModel.vocabulary(articles, docs.size(), spec), spec);
     assertThat(fit.vocabulary()).hasSize(18);
     Map<String, Integer> topicOf = new HashMap<>();
     fit.assignment().forEach(r -> topicOf.put(r.getString(0), r.getInt(1)));

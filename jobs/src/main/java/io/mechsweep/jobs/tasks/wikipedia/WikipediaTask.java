@@ -31,7 +31,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -173,14 +172,9 @@ public record WikipediaTask(WikipediaDataset.Spec spec, MaskedLm masking) implem
     return true;
   }
 
+  /** The corpus job checks the input first ({@code DumpInput}) and the corpus before LDA ({@code CorpusCheck}). */
   @Override
   public DatasetWriter.Result generate(SparkSession spark, String dir, int partitions) throws IOException {
-    Path input = new Path(spec.input());
-    if (!input.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(input)) {
-      throw new IOException("task.input: nothing at " + spec.input() + " (resolved against the working directory "
-          + System.getProperty("user.dir") + "); give a pages-articles dump (.xml, .xml.bz2) or a Parquet table"
-          + " id, title, text");
-    }
     return new WikipediaDataset(spec).write(spark, dir);
   }
 
