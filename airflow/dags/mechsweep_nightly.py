@@ -33,7 +33,11 @@ CONFIG = yaml.safe_load(CONFIG_FILE.read_text())
 
 MAIN_CLASS = "io.mechsweep.jobs.Main"
 STUDY = "{{ params.study_prefix }}-{{ ds_nodash }}"
-WHERE = ["--root", "{{ params.root }}", "--catalog", "{{ params.catalog }}"]
+# The catalog's password never appears in an argument (Airflow shows rendered arguments): the
+# driver reads it from the file params.catalog_password_file names (e.g. a mounted secret; empty:
+# none, or $PGPASSWORD / ~/.pgpass where the driver runs).
+WHERE = ["--root", "{{ params.root }}", "--catalog", "{{ params.catalog }}",
+         "--catalog-password-file", "{{ params.catalog_password_file }}"]
 
 # The stages in order: Airflow task id, mechsweep's arguments (Jinja templates Airflow renders),
 # and when the stage runs (Airflow trigger rule).

@@ -4,6 +4,7 @@ import io.mechsweep.jobs.config.ConfigException;
 import io.mechsweep.jobs.config.StudyConfig;
 import io.mechsweep.jobs.config.StudyConfigParser;
 import io.mechsweep.jobs.plan.PackSizing;
+import io.mechsweep.jobs.stages.CatalogPassword;
 import io.mechsweep.jobs.stages.SparkSessions;
 import io.mechsweep.jobs.tasks.TaskKind;
 import io.mechsweep.jobs.tasks.Tasks;
@@ -63,6 +64,12 @@ public final class Main implements Runnable {
             + " config points to), none (paths only). Default: $MECHSWEEP_CATALOG or embedded.")
     String catalog;
 
+    @Option(names = "--catalog-password-file", paramLabel = "FILE",
+        description = "With a JDBC --catalog: a file whose first line is the database's password (e.g. a"
+            + " mounted secret). Default: $MECHSWEEP_CATALOG_PASSWORD_FILE, else $PGPASSWORD, else the matching line"
+            + " of $PGPASSFILE or ~/.pgpass, else none. A password in the URL is refused: it shows in the process list.")
+    String catalogPasswordFile;
+
     @Option(
         names = "--conf",
         description = "Extra Spark setting key=value for local runs, e.g. --conf spark.task.cpus=2"
@@ -89,10 +96,21 @@ public final class Main implements Runnable {
     Map<String, String> sparkSettings() {
       Map<String, String> settings = new LinkedHashMap<>();
       if (SparkSessions.isMetastoreUrl(catalog)) {
-        settings.putAll(SparkSessions.sharedMetastore(catalog));
+        settings.putAll(SparkSessions.sharedMetastore(catalog, catalogPassword()));
       }
       settings.putAll(conf);
       return settings;
+    }
+
+    private java.util.Optional<String> catalogPassword() {
+      return CatalogPassword.resolve(catalog, catalogPasswordFile, System.getenv());
+    }
+
+    /** A JDBC catalog's password found and its login tried, before the command touches the root. */
+    void requireCatalogLogin() {
+      if (SparkSessions.isMetastoreUrl(catalog)) {
+        CatalogPassword.requireLogin(catalog, catalogPassword());
+      }
     }
 
     String resolvedRoot() {
@@ -149,6 +167,7 @@ public final class Main implements Runnable {
 
     /** The root for a writing command, after checking it is writable: stops when another command writes it. */
     RootLock lockForWriting(String command) throws java.io.IOException {
+      requireCatalogLogin();
       requireWritableRoot();
       return RootLock.acquire(resolvedRoot(), command, System.out);
     }
@@ -160,6 +179,7 @@ public final class Main implements Runnable {
      * and a copied or moved root is always read from where it is now.
      */
     SparkSession readingSession(String command) throws java.io.IOException {
+      requireCatalogLogin();
       scratchBefore = SparkSessions.hiveScratchEntries(resolvedRoot());
       if (catalogMode() != SparkSessions.Catalog.EMBEDDED) {
         return SparkSessions.create("mechsweep " + command, resolvedRoot(), catalogMode(), sparkSettings());

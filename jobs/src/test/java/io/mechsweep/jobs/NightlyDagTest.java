@@ -105,12 +105,12 @@ class NightlyDagTest {
     assertThat(root.resolve("reports/tiny-nightly-20261123/index.html")).exists();
   }
 
-  private static String contractScript() {
+  static String contractScript() {
     return REPO.resolve("airflow/dag_contract.py").toString();
   }
 
   /** Debian's python3 (with python3-yaml and python3-jinja2) running these arguments; its stdout. */
-  private static String python(Map<String, String> env, String... args) throws Exception {
+  static String python(Map<String, String> env, String... args) throws Exception {
     List<String> command = new ArrayList<>(List.of("/usr/bin/python3"));
     command.addAll(List.of(args));
     ChildProcess p = ChildProcess.run(env, 600, command);

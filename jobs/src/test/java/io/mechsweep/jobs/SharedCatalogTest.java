@@ -88,24 +88,127 @@ class SharedCatalogTest {
     }
   }
 
+  /**
+   * A role with a password (bin/catalog-db add-role): mechsweep logs in with it from a file,
+   * $PGPASSWORD or a pgpass file, refuses a missing or wrong one and one in the URL before any
+   * work, and the password shows in no output, no file of the root, no server log line, no
+   * argument of ours and no argument of the nightly DAG.
+   */
+  @Test
+  void aPasswordRoleLogsInFromAFileTheEnvironmentOrPgpassAndThePasswordShowsNowhere() throws Exception {
+    String password = "Pw-7781'x";
+    String secretUrl = catalogDb(password + "\n", "add-role", "secret_user").trim();
+    assertThat(secretUrl).endsWith("/secret_user?user=secret_user").doesNotContain(password);
+    Path config = tmp.resolve("one.yaml");
+    Files.writeString(config, StudyConfigParserTest.TINY.replace("depth: [1, 2], gamma: [0.3, 0.8]",
+        "depth: [1], gamma: [0.3]").replace("seeds: [1, 2]", "seeds: [1]"));
+    String root = tmp.resolve("secret-root").toString();
+    List<String> outputs = new ArrayList<>();
+    List<String> arguments = new ArrayList<>();
+
+    // Refused before any work, in one line: no password, a wrong one, one in the URL.
+    record Refusal(Map<String, String> env, String url, String says) {}
+    for (Refusal refused : List.of(new Refusal(Map.of(), secretUrl, "no password was given"),
+        new Refusal(Map.of("PGPASSWORD", "wrong"), secretUrl, "password authentication failed for user"),
+        new Refusal(Map.of(), secretUrl + "&password=" + password, "password=*** carries a password"))) {
+      String[] args = {"study", config.toString(), "--root", root, "--catalog", refused.url()};
+      Process p = mechsweep(tmp.resolve("refused.log"), refused.env(), args);
+      assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+      String out = Files.readString(tmp.resolve("refused.log"));
+      assertThat(p.exitValue()).as(out).isEqualTo(2);
+      assertThat(out.strip().lines().filter(l -> l.startsWith("mechsweep: "))).as(out).singleElement()
+          .asString().startsWith("mechsweep: --catalog: ").contains(refused.says());
+      assertThat(Path.of(root)).as("refused before the root is made").doesNotExist();
+      outputs.add(out);
+    }
+
+    String[] study = {"study", config.toString(), "--root", root, "--catalog", secretUrl};
+    arguments.addAll(List.of(study));
+    Process trained = mechsweep(tmp.resolve("secret.log"), Map.of("PGPASSWORD", password), study);
+    assertThat(trained.waitFor(300, TimeUnit.SECONDS)).isTrue();
+    outputs.add(Files.readString(tmp.resolve("secret.log")));
+    assertThat(trained.exitValue()).as(outputs.get(outputs.size() - 1)).isZero();
+
+    Path file = Files.writeString(tmp.resolve("catalog-password"), password + "\n");
+    Path pgpass = Files.writeString(tmp.resolve("pgpass"), "# host:port:database:user:password\n"
+        + "otherhost:*:*:*:nope\n127.0.0.1:*:secret_user:secret_user:" + password.replace(":", "\\:") + "\n");
+    record Reader(Map<String, String> env, List<String> options) {}
+    for (Reader reader : List.of(new Reader(Map.of(), List.of("--catalog-password-file", file.toString())),
+        new Reader(Map.of("PGPASSFILE", pgpass.toString()), List.of()))) {
+      List<String> sql = new ArrayList<>(List.of("sql", "--root", root, "--catalog", secretUrl));
+      sql.addAll(reader.options());
+      sql.add("select concat('finished=', count(*)) from mechsweep.runs where study = 'tiny' and status = 'finished'");
+      arguments.addAll(sql);
+      Process p = mechsweep(tmp.resolve("sql.log"), reader.env(), sql.toArray(String[]::new));
+      assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+      String out = Files.readString(tmp.resolve("sql.log"));
+      assertThat(p.exitValue()).as(out).isZero();
+      assertThat(out).contains("finished=1");
+      outputs.add(out);
+    }
+
+    Path params = tmp.resolve("nightly.yaml");
+    Files.writeString(params, Files.readString(NightlyDagTest.DAG.resolveSibling("mechsweep_nightly.yaml"))
+        .replaceAll("catalog: .*", "catalog: " + secretUrl)
+        .replaceAll("catalog_password_file: .*", "catalog_password_file: " + file));
+    String rendered = NightlyDagTest.python(Map.of("MECHSWEEP_NIGHTLY_CONFIG", params.toString()),
+        NightlyDagTest.contractScript(), "show", "--date", "2026-11-23");
+    for (JsonNode task : JSON.readTree(rendered).get("tasks")) {
+      List<String> args = new ArrayList<>();
+      task.get("application_args").forEach(a -> args.add(a.asText()));
+      assertThat(String.join(" ", args)).contains("--catalog " + secretUrl + " --catalog-password-file " + file);
+    }
+    outputs.add(rendered);
+
+    assertThat(outputs).allSatisfy(out -> assertThat(out).doesNotContain(password));
+    assertThat(arguments).noneSatisfy(a -> assertThat(a).contains(password));
+    List<Path> written;
+    try (var files = Files.walk(Path.of(root))) {
+      written = files.filter(Files::isRegularFile).toList();
+    }
+    written = new ArrayList<>(written);
+    written.add(tmp.resolve("db/server.log"));
+    assertThat(written).hasSizeGreaterThan(10).allSatisfy(f ->
+        assertThat(new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1)).as(f.toString())
+            .doesNotContain(password));
+  }
+
   /** A mechsweep command in a JVM of its own (this test's classpath and Java flags), output to {@code log}. */
   private static Process mechsweep(Path log, String... args) throws Exception {
+    return mechsweep(log, Map.of(), args);
+  }
+
+  private static Process mechsweep(Path log, Map<String, String> env, String... args) throws Exception {
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx2g", "-Dai.djl.offline=true"));
     command.addAll(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
         .filter(a -> a.startsWith("--add-opens") || a.startsWith("--add-exports")).toList());
     command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
     command.addAll(List.of(args));
-    return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    pb.environment().keySet().removeAll(List.of("PGPASSWORD", "PGPASSFILE", "MECHSWEEP_CATALOG_PASSWORD_FILE"));
+    pb.environment().put("HOME", tmp.toString()); // no ~/.pgpass of whoever runs the tests
+    pb.environment().putAll(env);
+    return pb.start();
   }
 
   private static String catalogDb(String action) throws Exception {
-    ProcessBuilder pb = new ProcessBuilder(LocalCluster.REPO.resolve("bin/catalog-db").toString(), action);
+    return catalogDb("", action);
+  }
+
+  /** bin/catalog-db with {@code stdin} on its standard input. */
+  private static String catalogDb(String stdin, String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of(LocalCluster.REPO.resolve("bin/catalog-db").toString()));
+    command.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(command);
     pb.environment().putAll(new LinkedHashMap<>(dbEnv));
     Process p = pb.redirectErrorStream(true).start();
+    try (var in = p.getOutputStream()) {
+      in.write(stdin.getBytes(StandardCharsets.UTF_8));
+    }
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-    assertThat(p.exitValue()).as("bin/catalog-db %s: %s", action, out).isZero();
+    assertThat(p.exitValue()).as("bin/catalog-db %s: %s", String.join(" ", args), out).isZero();
     return out;
   }
 }

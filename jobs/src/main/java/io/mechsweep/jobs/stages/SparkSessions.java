@@ -70,11 +70,12 @@ public final class SparkSessions {
 
   /**
    * The Spark settings of a Hive metastore kept in the database at {@code jdbcUrl} (PostgreSQL:
-   * the user in the URL, {@code ?user=…&password=…}): Spark's built-in Hive client talks to it
-   * through DataNucleus, which creates the metastore's tables on first use. Any number of JVMs
-   * may use it at once; each sees the others' tables and partitions.
+   * the user in the URL, {@code ?user=…}; the password from {@link CatalogPassword}, never in the
+   * URL): Spark's built-in Hive client talks to it through DataNucleus, which creates the
+   * metastore's tables on first use. Any number of JVMs may use it at once; each sees the others'
+   * tables and partitions. Spark redacts the password setting wherever it shows its settings.
    */
-  public static Map<String, String> sharedMetastore(String jdbcUrl) {
+  public static Map<String, String> sharedMetastore(String jdbcUrl, java.util.Optional<String> password) {
     Map<String, String> settings = new java.util.LinkedHashMap<>();
     settings.put("spark.sql.catalogImplementation", "hive");
     settings.put("spark.hadoop.javax.jdo.option.ConnectionURL", jdbcUrl);
@@ -82,10 +83,8 @@ public final class SparkSessions {
       settings.put("spark.hadoop.javax.jdo.option.ConnectionDriverName", "org.postgresql.Driver");
     }
     // Hive's own defaults (user APP, password mine) would override the URL's user.
-    java.util.regex.Matcher user = java.util.regex.Pattern.compile("[?&]user=([^&]*)").matcher(jdbcUrl);
-    java.util.regex.Matcher password = java.util.regex.Pattern.compile("[?&]password=([^&]*)").matcher(jdbcUrl);
-    settings.put("spark.hadoop.javax.jdo.option.ConnectionUserName", user.find() ? user.group(1) : "");
-    settings.put("spark.hadoop.javax.jdo.option.ConnectionPassword", password.find() ? password.group(1) : "");
+    settings.put("spark.hadoop.javax.jdo.option.ConnectionUserName", CatalogPassword.user(jdbcUrl));
+    settings.put("spark.hadoop.javax.jdo.option.ConnectionPassword", password.orElse(""));
     // DataNucleus creates the metastore's tables as it first needs them, on a second connection.
     // Adding a foreign key there waits for the first connection's open transaction, which waits
     // for it (a deadlock seen here on PostgreSQL): tables and columns yes, constraints no.
