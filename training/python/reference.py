@@ -11,7 +11,7 @@ Three modes:
   compare RESULT DIR
               -- mechsweep's result file of that run (results/<run>.json, e.g. from train-packs
                  on a GPU) against DIR/result.json: the worst relative loss difference over the
-                 steps; exit 1 above --bound. With DIR/result-float64.json, also each float32
+                 steps; exit 1 above --bound, 3 with a curve missing. With DIR/result-float64.json, also each float32
                  curve's distance from the float64 one.
   bench       -- time training steps of the model a --config json describes (the baseline of
                  `mechsweep bench`, which writes the config: TrainingBenchmark.referenceConfig);
@@ -282,24 +282,42 @@ def compare(a):
     """mechsweep's loss curve (its result file) against the reference's result.json; with the
     reference's float64 run beside it (parity --float64), also how far each float32 curve is
     from that one: float32 rounding alone (summation order) moves a curve by about 1e-3 within
-    200 steps of this training, so the float32 reference's own distance is the yardstick."""
-    ours = json.load(open(a.result))
-    theirs = json.load(open(os.path.join(a.dir, "result.json")))
-    mine = [m["loss"] for m in ours["metrics"] if m.get("stage", "train") == "train"]
-    ref = theirs["losses"]
-    if len(mine) != len(ref):
-        sys.exit(f"mechsweep logged {len(mine)} losses, the reference {len(ref)}: log every step (logging.every_steps: 1)")
-    rel, worst = worst_difference(mine, ref)
-    print(f"{ours['runId']} on {ours['device']} vs pytorch {theirs['torch']} on {theirs.get('device', 'cpu')}:"
-          f" worst relative loss difference {rel:.2e} at step {worst + 1} of {len(mine)}"
-          f" ({mine[worst]:.6f} vs {ref[worst]:.6f}); loss {ref[0]:.4f} -> {ref[-1]:.4f}; bound {a.bound:g}")
-    exact_path = os.path.join(a.dir, "result-float64.json")
-    if os.path.exists(exact_path):
-        exact = json.load(open(exact_path))["losses"]
-        for name, curve in (("mechsweep", mine), ("pytorch float32", ref)):
-            rel64, at = worst_difference(curve, exact)
-            print(f"  {name} vs pytorch float64: worst relative loss difference {rel64:.2e} at step {at + 1}")
-    return 0 if rel < a.bound else 1
+    200 steps of this training, so the float32 reference's own distance is the yardstick. Either
+    float32 curve may be missing (a run that failed): the others are still compared. Exit 0
+    within the bound, 1 above it, 3 when mechsweep's and the reference's curves are not both there."""
+    curves = {}
+    if os.path.exists(a.result):
+        ours = json.load(open(a.result))
+        curves["mechsweep"] = [m["loss"] for m in ours["metrics"] if m.get("stage", "train") == "train"]
+        print(f"mechsweep: run {ours['runId']} on {ours['device']}")
+    else:
+        print(f"mechsweep: no result ({a.result}): its run failed; PyTorch's curves alone below")
+    for name, file in (("pytorch float32", "result.json"), ("pytorch float64", "result-float64.json")):
+        path = os.path.join(a.dir, file)
+        if os.path.exists(path):
+            run = json.load(open(path))
+            curves[name] = run["losses"]
+            print(f"{name}: torch {run['torch']} on {run.get('device', 'cpu')}")
+        else:
+            print(f"{name}: no {path}: its run failed")
+    lengths = {len(c) for c in curves.values()}
+    if len(lengths) > 1:
+        sys.exit("the curves have " + ", ".join(f"{n} {len(c)}" for n, c in curves.items())
+                 + " losses: log every step (logging.every_steps: 1)")
+    verdict = 3
+    if "mechsweep" in curves and "pytorch float32" in curves:
+        mine, ref = curves["mechsweep"], curves["pytorch float32"]
+        rel, worst = worst_difference(mine, ref)
+        verdict = 0 if rel < a.bound else 1
+        print(f"mechsweep vs pytorch float32: worst relative loss difference {rel:.2e} at step {worst + 1} of {len(mine)}"
+              f" ({mine[worst]:.6f} vs {ref[worst]:.6f}); loss {ref[0]:.4f} -> {ref[-1]:.4f}; bound {a.bound:g}:"
+              f" {'within' if verdict == 0 else 'ABOVE'} it")
+    if "pytorch float64" in curves:
+        for name in ("mechsweep", "pytorch float32"):
+            if name in curves:
+                rel64, at = worst_difference(curves[name], curves["pytorch float64"])
+                print(f"  {name} vs pytorch float64: worst relative loss difference {rel64:.2e} at step {at + 1}")
+    return verdict
 
 
 def bench(a):

@@ -144,6 +144,13 @@ class TrainPacksTest {
     assertThat(timedWithRoot.output()).contains("--root: not used with --timing-only, which trains every run from the"
         + " start and writes nothing; drop one of them");
 
+    ChildProcess timedWithDeadline = trainPacks(bundle, "--timing-only", "--stop-after", "100");
+    assertThat(timedWithDeadline.code()).isEqualTo(2);
+    assertThat(timedWithDeadline.output()).contains("--stop-after: not used with --timing-only");
+    ChildProcess noTime = trainPacks(bundle, "--root", tmp.resolve("out").toString(), "--stop-after", "0");
+    assertThat(noTime.code()).isEqualTo(2);
+    assertThat(noTime.output()).contains("--stop-after: got 0; give the seconds train-packs may take, a positive number");
+
     ChildProcess packs = trainPacks(bundle, "--root", tmp.resolve("out").toString(), "--packs", "5");
     assertThat(packs.code()).isEqualTo(2);
     assertThat(packs.output()).contains("--packs: got 5; allowed: 0..1 (the bundle has 2 packs)");

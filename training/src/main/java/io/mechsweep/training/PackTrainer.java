@@ -64,6 +64,9 @@ public final class PackTrainer {
   /** Set only while {@link #stepTensorBytes} runs: the manager whose tensors an update counts. */
   private NDManager countTensorsIn;
   private long tensorBytesAtStepEnd;
+  /** {@link System#nanoTime()} by which the pack must have written its last checkpoint. */
+  private long stopByNanos;
+  private boolean hasDeadline;
 
   /**
    * @param store where checkpoints and outcomes go; null trains in memory only
@@ -81,6 +84,20 @@ public final class PackTrainer {
 
   public PackTrainer(PackSpec pack, TaskData data, RunStore store, Device device) {
     this(pack, data, store, device, Map.of());
+  }
+
+  /**
+   * Ends training at the first checkpoint after which the next one would not be written by
+   * {@code deadlineNanos} ({@link System#nanoTime()}), judged by the time the last stretch between
+   * checkpoints took. A lent machine's call that is cut off loses what it did not write, so a
+   * pack stopped here keeps every complete checkpoint: its unfinished runs are recorded as failed
+   * with that step, their curve and evaluations so far, and resume from that checkpoint when
+   * trained again. Without a store, or with no checkpoint before the end, it has no effect.
+   */
+  public PackTrainer stopBy(long deadlineNanos) {
+    this.stopByNanos = deadlineNanos;
+    this.hasDeadline = true;
+    return this;
   }
 
   /** Per-member progress, kept on the host. */
@@ -178,6 +195,7 @@ public final class PackTrainer {
       }
       long trainStart = System.nanoTime();
       long lastLine = trainStart;
+      long lastCheckpoint = trainStart;
       while (step < tc.steps() && members.stream().anyMatch(Member::training)) {
         long t0 = System.nanoTime();
         trainStep(model, adam, members, step, manager);
@@ -199,6 +217,14 @@ public final class PackTrainer {
         List<Member> stoppedNow = evalStep ? stopEarly(members, step) : List.of();
         if (store != null && (tc.isCheckpointStep(step) || !stoppedNow.isEmpty())) {
           checkpoint(params, adam, tc.isCheckpointStep(step) ? members : stoppedNow, step, manager);
+        }
+        if (hasDeadline && store != null && tc.isCheckpointStep(step) && step < tc.steps()) {
+          long written = System.nanoTime();
+          if (stopByNanos - written < written - lastCheckpoint) { // nanoTime: compare differences
+            stopAtDeadline(members, step);
+            break;
+          }
+          lastCheckpoint = written;
         }
       }
     } catch (Exception | OutOfMemoryError e) {
@@ -237,6 +263,18 @@ public final class PackTrainer {
       }
     }
     return outcomes;
+  }
+
+  private void stopAtDeadline(List<Member> members, int step) {
+    String reason = "stopped at step " + step + " of " + pack.train().steps() + ": the next checkpoint would"
+        + " have come after the deadline; the checkpoint at step " + step + " holds the curve and evaluations"
+        + " so far, and training it again (--retry-failed) resumes there";
+    LOG.info("pack {}: {}", pack.packId(), reason);
+    for (Member m : members) {
+      if (m.training()) {
+        m.failure = reason;
+      }
+    }
   }
 
   private void trainStep(

@@ -107,6 +107,38 @@ class PackTrainerTest {
   }
 
   @Test
+  void aPackStoppedByItsDeadlineKeepsItsCheckpointAndResumesToTheUninterruptedRun() throws Exception {
+    RunStore straight = store("straight");
+    List<RunOutcome> uninterrupted = train(Fixtures.pack(30, 10, A, B), straight);
+
+    RunStore cut = store("cut");
+    // A deadline already past: the pack stops at its first checkpoint, the only one written.
+    List<RunOutcome> stopped = new PackTrainer(Fixtures.pack(30, 10, A, B), Fixtures.DATA, cut, Device.cpu())
+        .stopBy(System.nanoTime()).train();
+    assertThat(stopped).extracting(RunOutcome::status).containsOnly(RunOutcome.FAILED);
+    assertThat(stopped).extracting(RunOutcome::finalStep).containsOnly(10);
+    assertThat(stopped.get(0).reason()).startsWith("stopped at step 10 of 30: the next checkpoint");
+    assertThat(stopped.get(0).metrics()).extracting(MetricRow::loss)
+        .containsExactlyElementsOf(uninterrupted.get(0).metrics().subList(0, 10).stream().map(MetricRow::loss).toList());
+    assertThat(cut.completedSteps(A.runId())).containsExactly(10);
+    assertThat(cut.result(A.runId())).hasValueSatisfying(o -> assertThat(o.finished()).isFalse());
+
+    // Trained again (what --retry-failed does), it resumes at step 10 and ends where one go ends.
+    RunOutcome resumed = train(Fixtures.pack(30, 10, A, B), cut).get(0);
+    assertThat(resumed.resumedFromStep()).isEqualTo(10);
+    assertThat(resumed.finished()).isTrue();
+    assertThat(resumed.metrics()).extracting(MetricRow::loss)
+        .containsExactlyElementsOf(uninterrupted.get(0).metrics().stream().map(MetricRow::loss).toList());
+    assertSameParams(params(cut, A.runId(), 30), params(straight, A.runId(), 30), 0f);
+
+    // A deadline far off changes nothing.
+    RunOutcome unhurried = new PackTrainer(Fixtures.pack(30, 10, A, B), Fixtures.DATA, store("far"), Device.cpu())
+        .stopBy(System.nanoTime() + 3_600_000_000_000L).train().get(0);
+    assertThat(unhurried.finished()).isTrue();
+    assertThat(unhurried.finalStep()).isEqualTo(30);
+  }
+
+  @Test
   void aDivergingRunIsRecordedAsFailedAndTheOthersFinish() {
     MemberSpec diverging = new MemberSpec("run-diverges", 4, 0.3, 1e30, 0.01);
     List<RunOutcome> out = train(Fixtures.pack(20, 0, A, diverging), store("nan"));

@@ -72,6 +72,13 @@ public final class TrainPacks implements Callable<Integer> {
   @Option(names = "--retry-failed", description = "Train runs that failed before (under --root) again.")
   boolean retryFailed;
 
+  @Option(names = "--stop-after", paramLabel = "SECONDS",
+      description = "Stop a pack at the first checkpoint after which the next one would come later than SECONDS"
+          + " after train-packs started (judged by the last stretch between checkpoints): its unfinished runs are"
+          + " recorded as failed at that step, with their curve and evaluations so far, and resume from that"
+          + " checkpoint with --retry-failed. For a machine lent for a fixed time; packs not yet started are skipped.")
+  Integer stopAfter;
+
   @Option(names = "--timing-only",
       description = "Train every run of the packs from the start and print the timings; write nothing (no"
           + " checkpoints, no results; so no --root). For benchmarks: the final checkpoints of a pack"
@@ -86,6 +93,7 @@ public final class TrainPacks implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    long started = System.nanoTime();
     PrintWriter out = spec.commandLine().getOut();
     PackBundle b = PackBundle.read(bundle);
     if (referenceInputs != null) {
@@ -97,10 +105,16 @@ public final class TrainPacks implements Callable<Integer> {
     }
     // --timing-only trains every run from the start and writes nothing: a root it would
     // neither read nor write must not look as if it were used.
-    if (timingOnly && (root != null || retryFailed)) {
-      throw new CommandLine.ParameterException(spec.commandLine(), (root != null ? "--root" : "--retry-failed")
+    if (timingOnly && (root != null || retryFailed || stopAfter != null)) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          (root != null ? "--root" : retryFailed ? "--retry-failed" : "--stop-after")
           + ": not used with --timing-only, which trains every run from the start and writes nothing; drop one of them");
     }
+    if (stopAfter != null && stopAfter <= 0) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--stop-after: got " + stopAfter
+          + "; give the seconds train-packs may take, a positive number");
+    }
+    long deadline = stopAfter == null ? 0 : started + stopAfter * 1_000_000_000L;
     List<Integer> indices = selected(b);
     int cpuThreads = threads != null ? threads : Runtime.getRuntime().availableProcessors();
     Engine engine = TorchRuntime.init(cpuThreads);
@@ -121,10 +135,15 @@ public final class TrainPacks implements Callable<Integer> {
         out.printf("pack %d %s: every run already has a result under %s%n", i, b.packs().get(i).packId(), root());
         continue;
       }
+      if (stopAfter != null && System.nanoTime() - deadline >= 0) {
+        out.printf("pack %d %s: not started, --stop-after %d s has passed%n", i, pack.packId(), stopAfter);
+        continue;
+      }
       out.printf(Locale.ROOT, "pack %d %s: %d run%s, %d steps; %s%n", i, pack.packId(),
           pack.size(), pack.size() == 1 ? "" : "s", pack.train().steps(), tensorEstimate(pack, b));
       out.flush();
-      List<RunOutcome> outcomes = new PackTrainer(pack, b.data(), store, target, configs).train();
+      PackTrainer trainer = new PackTrainer(pack, b.data(), store, target, configs);
+      List<RunOutcome> outcomes = (stopAfter == null ? trainer : trainer.stopBy(deadline)).train();
       for (RunOutcome o : outcomes) {
         if (o.finished()) {
           finished++;
