@@ -42,7 +42,7 @@ import picocli.CommandLine.Spec;
       "",
       "Spark settings come from spark-submit (--master, --conf …); without it mechsweep runs in"
           + " local[*]. Everything goes under --root: datasets/, checkpoints/, results/, tables/,"
-          + " reports/ and catalog/. Study configs: conf/studies/*.yaml, fields in README.md.",
+          + " reports/ and catalog/. Study configs: conf/studies/*.yaml, every field in docs/config.md.",
     })
 public final class Main implements Runnable {
 

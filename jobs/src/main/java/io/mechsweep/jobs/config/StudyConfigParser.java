@@ -27,7 +27,7 @@ import java.util.TreeSet;
  * Parses and validates a study YAML before any work starts. Every problem names its field, the
  * value found and what is allowed; unknown fields are errors so a typo cannot silently fall
  * back to a default. The task section is parsed by the task named in {@code task.name} (see
- * {@link Tasks}). The field reference lives in README.md ("Study config").
+ * {@link Tasks}). The field reference is docs/config.md (ConfigReferenceTest keeps it in step).
  */
 public final class StudyConfigParser {
   /** Refuses a key given twice in one mapping (YAML would otherwise keep the last silently). */
