@@ -164,7 +164,7 @@ public final class StudyRunner {
         todo.size(), plan.runs().size(), bundle.packs().size(),
         packSize != null ? packSize : PackSizing.upTo(config.training(), packs), config.task().kind().name(),
         metadata.datasetId(), dir.toAbsolutePath());
-    out.printf("then: bin/train-packs %s --root OUT (on the GPU machine: see README.md, \"GPU executors\"), copy"
+    out.printf("then: bin/train-packs %s --root OUT (on the GPU machine: see docs/gpu.md), copy"
         + " OUT/checkpoints and OUT/results into %s, and run `mechsweep study` on this config there%n", dir, root);
     return bundle;
   }

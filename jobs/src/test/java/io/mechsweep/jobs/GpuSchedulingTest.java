@@ -65,8 +65,8 @@ class GpuSchedulingTest {
       assertThat(r.path("status").asText()).isEqualTo("failed");
       String device = r.path("device").asText();
       assertThat(r.path("reason").asText()).isEqualTo("Spark assigned GPU " + device.replaceAll("\\D", "")
-          + " to this task, but libtorch 2.7.1 sees 0 GPUs (a CPU-only libtorch sees none; README.md, \"GPU"
-          + " executors\", says how executors get a CUDA one)");
+          + " to this task, but libtorch 2.7.1 sees 0 GPUs (a CPU-only libtorch sees none; docs/gpu.md"
+          + " says how executors get a CUDA one)");
       devicesByPack.computeIfAbsent(r.path("packSize").asText() + "/" + device, k -> new ArrayList<>())
           .add(r.path("runId").asText());
     }

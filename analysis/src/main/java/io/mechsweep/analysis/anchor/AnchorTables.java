@@ -11,9 +11,9 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.StructType;
 
-/** The anchor study's own table and views (README, "Tables" and "Views"). */
+/** The anchor study's own table and views (docs/tables.md). */
 public final class AnchorTables {
-  /** A run's solution type at every evaluation step (README, "solutions"). */
+  /** A run's solution type at every evaluation step (docs/tables.md, "solutions"). */
   public static final Tables.Table SOLUTIONS =
       new Tables.Table(
           "solutions",

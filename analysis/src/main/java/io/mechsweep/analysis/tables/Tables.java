@@ -12,7 +12,7 @@ import org.apache.spark.sql.types.StructType;
  * The shared result tables of a study (a task's own tables, such as anchor's {@code solutions},
  * live with the task). Each lives at {@code <root>/tables/<name>/study=<study>/} as
  * Parquet (the {@code study} column is the Hive-style partition) and is registered as
- * {@code mechsweep.<name>}. Column meanings are documented in README.md ("Tables").
+ * {@code mechsweep.<name>}. Column meanings are documented in docs/tables.md.
  */
 public final class Tables {
   public static final String DATABASE = "mechsweep";

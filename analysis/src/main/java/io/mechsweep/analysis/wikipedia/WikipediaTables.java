@@ -9,7 +9,7 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * The Wikipedia study's own tables: what its dataset's corpus job and topic model produced, one
- * set of rows per dataset id (README, "Tables"). Their columns are the dataset's side tables' after
+ * set of rows per dataset id (docs/tables.md). Their columns are the dataset's side tables' after
  * {@code dataset_id}.
  */
 public final class WikipediaTables {

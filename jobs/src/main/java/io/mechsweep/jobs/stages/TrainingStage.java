@@ -132,8 +132,8 @@ public final class TrainingStage {
       return null;
     }
     return "Spark assigned GPU " + device.getDeviceId() + " to this task, but libtorch " + engine.getVersion()
-        + " sees " + gpus + " GPU" + (gpus == 1 ? "" : "s") + " (a CPU-only libtorch sees none; README.md, \"GPU"
-        + " executors\", says how executors get a CUDA one)";
+        + " sees " + gpus + " GPU" + (gpus == 1 ? "" : "s") + " (a CPU-only libtorch sees none; docs/gpu.md"
+        + " says how executors get a CUDA one)";
   }
 
   /** Every run of the pack failed for {@code reason} before training, recorded like any failed run. */

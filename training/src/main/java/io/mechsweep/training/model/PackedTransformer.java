@@ -211,7 +211,7 @@ public final class PackedTransformer {
     // Scale by a tensor libtorch owns, never by a Java number: DJL turns a number into a scalar
     // tensor over a Java buffer that it frees right after the op, while the autograd graph keeps
     // that tensor for the backward of the product. Reading it after the JVM released it gave
-    // sporadic NaN gradients in q and k (GC-timing dependent; see README, "Platform notes").
+    // sporadic NaN gradients in q and k (GC-timing dependent; see docs/platform.md).
     NDArray scores = queries.matMul(keys.transpose(0, 1, 2, 4, 3)).mul(scale); // (K,B,H,Tq,T)
     // Queries are either all T positions or only the last, which sees every key: no mask then.
     if (causalMask != null && tq > 1) {

@@ -238,7 +238,7 @@ public final class TrainPacks implements Callable<Integer> {
       if (id >= gpus) {
         throw new CommandLine.ParameterException(spec.commandLine(), "--device: got " + device + " but libtorch "
             + engine.getVersion() + " sees " + gpus + " GPU" + (gpus == 1 ? "" : "s")
-            + " (a CPU-only libtorch sees none: see README.md, \"GPU executors\")");
+            + " (a CPU-only libtorch sees none: see docs/gpu.md)");
       }
       return Device.gpu(id);
     }
