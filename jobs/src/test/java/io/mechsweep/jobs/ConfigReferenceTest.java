@@ -2,8 +2,12 @@ package io.mechsweep.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.mechsweep.jobs.config.StudyConfig;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.mechsweep.jobs.config.ConfigException;
 import io.mechsweep.jobs.config.StudyConfigParser;
@@ -23,7 +27,9 @@ import org.junit.jupiter.api.Test;
 /**
  * docs/config.md against the parser itself: for each task, every section's fields as the parser
  * names them when it refuses an unknown one ("allowed fields here: [...]"), and the rows of the
- * page that apply to that task, must be the same fields.
+ * page that apply to that task, must be the same fields. And every default the page gives as a
+ * plain value is the parser's: a config without the field parses to the same study as one that
+ * sets the field to that value.
  */
 class ConfigReferenceTest {
   private static final Path DOC = LocalCluster.REPO.resolve("docs/config.md");
@@ -115,5 +121,107 @@ class ConfigReferenceTest {
       assertThat(undocumented).as("fields task %s accepts that docs/config.md lacks", task).isEmpty();
       assertThat(unknown).as("docs/config.md's fields that task %s does not accept", task).isEmpty();
     }
+  }
+
+  /** A documented default as YAML, or null when it is not a plain value ("required", "the task's", …). */
+  static JsonNode literal(String text) {
+    JsonNodeFactory f = JsonNodeFactory.instance;
+    String t = text.replace("`", "").trim();
+    if (t.startsWith("[") && t.endsWith("]")) {
+      ArrayNode list = f.arrayNode();
+      String inner = t.substring(1, t.length() - 1).trim();
+      for (String item : inner.isEmpty() ? new String[0] : inner.split(",\\s*")) {
+        JsonNode value = literal(item);
+        if (value == null) {
+          return null;
+        }
+        list.add(value);
+      }
+      return list;
+    }
+    if (t.equals("true") || t.equals("false")) {
+      return f.booleanNode(Boolean.parseBoolean(t));
+    }
+    if (t.matches("\\d{1,3}(,\\d{3})+|\\d+")) {
+      return f.numberNode(Long.parseLong(t.replace(",", "")));
+    }
+    if (t.matches("\\d+\\.\\d+|\\d+(\\.\\d+)?e-?\\d+")) {
+      return f.numberNode(Double.parseDouble(t));
+    }
+    return t.matches("[a-z_]+") && !t.equals("required") && !t.equals("unset") ? f.textNode(t) : null;
+  }
+
+  /** Field → documented default of the rows under a heading that apply to a task, plain values only. */
+  private static Map<String, JsonNode> defaults(String task) throws Exception {
+    Map<String, JsonNode> out = new LinkedHashMap<>();
+    String heading = "";
+    for (String line : Files.readAllLines(DOC)) {
+      if (line.startsWith("## ")) {
+        heading = line.substring(3);
+        continue;
+      }
+      if (!line.startsWith("| `") || (heading.startsWith("task: ") && !heading.equals("task: " + task))) {
+        continue;
+      }
+      String[] cells = line.split(" \\| ");
+      List<String> fields = Arrays.stream(cells[0].substring(2).split(", ")).map(c -> c.replace("`", "")).toList();
+      String value = cells[1].replaceAll("\\s*\\(.*\\)", "").trim(); // "(the paper's)" and such
+      List<String> values;
+      if (value.endsWith(" each")) {
+        values = java.util.Collections.nCopies(fields.size(), value.substring(0, value.length() - 5));
+      } else if (fields.size() > 1) {
+        values = Arrays.asList(value.split(", "));
+      } else {
+        values = List.of(value);
+      }
+      for (int i = 0; i < fields.size() && values.size() == fields.size(); i++) {
+        JsonNode literal = literal(values.get(i));
+        if (literal != null) {
+          out.put(fields.get(i), literal);
+        }
+      }
+    }
+    return out;
+  }
+
+  private static StudyConfig parsed(ObjectNode config) throws Exception {
+    try {
+      return StudyConfigParser.parse(YAML.writeValueAsString(config), "probe");
+    } catch (ConfigException e) {
+      return null;
+    }
+  }
+
+  @Test
+  void everyPlainDefaultOnThePageIsTheParsersDefault() throws Exception {
+    int checked = 0;
+    List<String> wrong = new ArrayList<>();
+    for (String task : TASKS) {
+      String example = Files.readString(LocalCluster.REPO.resolve("conf/studies/" + task + "-quickstart.yaml"));
+      for (Map.Entry<String, JsonNode> d : defaults(task).entrySet()) {
+        String[] path = d.getKey().split("\\.");
+        ObjectNode without = (ObjectNode) YAML.readTree(example);
+        ObjectNode with = (ObjectNode) YAML.readTree(example);
+        ObjectNode a = without;
+        ObjectNode b = with;
+        for (int i = 0; i < path.length - 1; i++) {
+          a = a.get(path[i]) instanceof ObjectNode child ? child : a.putObject(path[i]);
+          b = b.get(path[i]) instanceof ObjectNode child ? child : b.putObject(path[i]);
+        }
+        a.remove(path[path.length - 1]);
+        b.set(path[path.length - 1], d.getValue());
+        StudyConfig implicit = parsed(without);
+        StudyConfig explicit = parsed(with);
+        if (implicit == null || explicit == null) {
+          continue; // the field cannot be left out or set alone here (e.g. start_lr with a constant schedule)
+        }
+        checked++;
+        if (!implicit.equals(explicit)) {
+          wrong.add(task + ": " + d.getKey() + " documented default " + d.getValue() + " is not the parser's");
+        }
+      }
+    }
+    assertThat(wrong).isEmpty();
+    assertThat(checked).as("defaults compared with the parser's").isGreaterThanOrEqualTo(100);
   }
 }
