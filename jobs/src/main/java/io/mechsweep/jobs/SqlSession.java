@@ -21,10 +21,10 @@ import picocli.CommandLine;
  */
 public final class SqlSession implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private final Main.Common common;
+  private final CommonOptions common;
   private final SparkSession spark;
 
-  private SqlSession(Main.Common common, SparkSession spark) {
+  private SqlSession(CommonOptions common, SparkSession spark) {
     this.common = common;
     this.spark = spark;
   }
@@ -44,7 +44,7 @@ public final class SqlSession implements AutoCloseable {
     return open(parsed.common);
   }
 
-  static SqlSession open(Main.Common common) throws IOException {
+  static SqlSession open(CommonOptions common) throws IOException {
     common.requireExistingRoot();
     SparkSession spark = common.readingSession("sql");
     if (common.catalogMode() == SparkSessions.Catalog.EMBEDDED) {
@@ -152,6 +152,6 @@ public final class SqlSession implements AutoCloseable {
   /** The options of {@code mechsweep sql} that choose the tables: --root, --catalog, --conf. */
   @CommandLine.Command(name = "sql-session")
   static final class Options {
-    @CommandLine.Mixin Main.Common common;
+    @CommandLine.Mixin CommonOptions common;
   }
 }

@@ -39,7 +39,7 @@ class ConfigReferenceTest {
   private static final List<String> TASKS = List.of("anchor", "varassign", "lego", "topics", "wikipedia");
 
   /** The fields of the page's rows, by heading: "task: anchor" for that task's, otherwise shared. */
-  private static Map<String, Set<String>> documented() throws Exception {
+  static Map<String, Set<String>> documented() throws Exception {
     Map<String, Set<String>> byHeading = new LinkedHashMap<>();
     String heading = "";
     for (String line : Files.readAllLines(DOC)) {

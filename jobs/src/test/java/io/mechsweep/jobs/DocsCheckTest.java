@@ -2,7 +2,6 @@ package io.mechsweep.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mechsweep.analysis.tables.Tables;
 import io.mechsweep.jobs.tasks.Tasks;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +28,6 @@ class DocsCheckTest {
   private static final Pattern FIELD =
       Pattern.compile("(?<![\\w.$/-])((?:task|model|training|evaluation|probes|checkpoints|logging)(?:\\.[a-z][a-z0-9_]*)+)");
   private static final Pattern TABLE = Pattern.compile("(?<![\\w./<-])mechsweep\\.(?!lock\\b)([a-z_]+)"); // mechsweep.lock is a file
-  private static final Pattern ROW_FIELDS = Pattern.compile("`([a-z0-9_.]+)`");
 
   private static List<Path> docs() throws Exception {
     List<Path> out = new ArrayList<>(List.of(REPO.resolve("README.md"), REPO.resolve("CONTRIBUTING.md"),
@@ -43,13 +41,8 @@ class DocsCheckTest {
   /** The config fields docs/config.md documents, and every section above them. */
   private static Set<String> configNames() throws Exception {
     Set<String> names = new TreeSet<>();
-    for (String line : Files.readAllLines(REPO.resolve("docs/config.md"))) {
-      if (!line.startsWith("| `")) {
-        continue;
-      }
-      Matcher m = ROW_FIELDS.matcher(line.substring(0, line.indexOf(" |", 2)));
-      while (m.find()) {
-        String field = m.group(1);
+    for (Set<String> fields : ConfigReferenceTest.documented().values()) {
+      for (String field : fields) {
         for (int dot = 0; dot >= 0; dot = field.indexOf('.', dot + 1)) {
           names.add(dot == 0 ? field : field.substring(0, dot));
         }
@@ -63,8 +56,7 @@ class DocsCheckTest {
     Set<String> commands = Main.commandLine().getSubcommands().keySet();
     Set<String> fields = configNames();
     Set<String> relations = new TreeSet<>(Tasks.views());
-    Tables.SHARED.forEach(t -> relations.add(t.name()));
-    Tasks.ALL.forEach(k -> k.tables().forEach(t -> relations.add(t.name())));
+    Tasks.tables().forEach(t -> relations.add(t.name()));
     List<String> wrong = new ArrayList<>();
     for (Path doc : docs()) {
       String text = Files.readString(doc);

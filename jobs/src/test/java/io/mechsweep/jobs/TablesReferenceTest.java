@@ -3,7 +3,6 @@ package io.mechsweep.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mechsweep.analysis.tables.Tables;
-import io.mechsweep.jobs.tasks.TaskKind;
 import io.mechsweep.jobs.tasks.Tasks;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,18 +14,16 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.apache.spark.sql.types.StructField;
 import org.junit.jupiter.api.Test;
 
 /**
  * docs/tables.md against the code: every table (the shared ones and each task's) has its entry
- * there naming every column of its schema, every view of the views folder has its entry, and the
+ * there naming every column of its schema, every view the catalog registers has its entry, and the
  * page names no table or view the code does not have.
  */
 class TablesReferenceTest {
   private static final Path DOC = LocalCluster.REPO.resolve("docs/tables.md");
-  private static final Path VIEWS = LocalCluster.REPO.resolve("analysis/src/main/resources/io/mechsweep/analysis/views");
   private static final Pattern BOLD = Pattern.compile("\\*\\*([a-z_]+)\\*\\*");
 
   /** The page's top-level entries ("- **name** …" and their indented lines) under a heading. */
@@ -72,10 +69,7 @@ class TablesReferenceTest {
   @Test
   void everyTableWithEveryColumnAndEveryViewIsDocumented() throws Exception {
     Map<String, Tables.Table> tables = new LinkedHashMap<>();
-    Tables.SHARED.forEach(t -> tables.put(t.name(), t));
-    for (TaskKind kind : Tasks.ALL) {
-      kind.tables().forEach(t -> tables.put(t.name(), t));
-    }
+    Tasks.tables().forEach(t -> tables.put(t.name(), t));
     Map<String, String> documented = byName(entries("Tables"));
     assertThat(documented.keySet()).as("tables in docs/tables.md").containsExactlyInAnyOrderElementsOf(tables.keySet());
     for (Tables.Table table : tables.values()) {
@@ -88,11 +82,7 @@ class TablesReferenceTest {
       }
       assertThat(missing).as("columns of %s that docs/tables.md does not name", table.name()).isEmpty();
     }
-    Set<String> views = new TreeSet<>();
-    try (Stream<Path> files = Files.list(VIEWS)) {
-      files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".sql"))
-          .forEach(n -> views.add(n.substring(0, n.length() - 4)));
-    }
+    Set<String> views = new TreeSet<>(Tasks.views()); // what the catalog registers, every task's
     assertThat(views).hasSizeGreaterThanOrEqualTo(8);
     assertThat(byName(entries("Views")).keySet()).as("views in docs/tables.md").containsExactlyInAnyOrderElementsOf(views);
   }

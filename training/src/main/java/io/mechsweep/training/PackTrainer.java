@@ -2,18 +2,15 @@ package io.mechsweep.training;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import io.mechsweep.datagen.EvalSet;
 import io.mechsweep.datagen.TaskData;
 import io.mechsweep.datagen.TokenTable;
 import io.mechsweep.datagen.TrainSource;
-import io.mechsweep.training.checkpoint.Checkpoint;
 import io.mechsweep.training.checkpoint.EncoderInit;
 import io.mechsweep.training.checkpoint.RunStore;
 import io.mechsweep.training.checkpoint.SourceCheckpoint;
-import io.mechsweep.training.eval.EarlyStopping;
 import io.mechsweep.training.eval.EvalRow;
 import io.mechsweep.training.eval.Evaluator;
 import io.mechsweep.training.eval.MetricRow;
@@ -27,12 +24,10 @@ import io.mechsweep.training.optim.AdamW;
 import io.mechsweep.training.optim.GradientClipping;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
-import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,15 +53,14 @@ public final class PackTrainer {
   private final TaskData data;
   private final RunStore store;
   private final Device device;
-  private final Map<String, Object> configForCheckpoints;
+  private final PackCheckpoints checkpoints;
   /** The evaluation set early stopping watches: the first that records a loss ("" when none does). */
   private final String lossSet;
   /** Set only while {@link #stepTensorBytes} runs: the manager whose tensors an update counts. */
   private NDManager countTensorsIn;
   private long tensorBytesAtStepEnd;
   /** {@link System#nanoTime()} by which the pack must have written its last checkpoint. */
-  private long stopByNanos;
-  private boolean hasDeadline;
+  private OptionalLong stopBy = OptionalLong.empty();
 
   /**
    * @param store where checkpoints and outcomes go; null trains in memory only
@@ -78,7 +72,7 @@ public final class PackTrainer {
     this.data = data;
     this.store = store;
     this.device = device;
-    this.configForCheckpoints = configForCheckpoints;
+    this.checkpoints = new PackCheckpoints(pack, store, configForCheckpoints);
     this.lossSet = data.evalSets().stream().filter(EvalSet::recordLoss).findFirst().map(EvalSet::name).orElse("");
   }
 
@@ -95,42 +89,14 @@ public final class PackTrainer {
    * trained again. Without a store, or with no checkpoint before the end, it has no effect.
    */
   public PackTrainer stopBy(long deadlineNanos) {
-    this.stopByNanos = deadlineNanos;
-    this.hasDeadline = true;
+    this.stopBy = OptionalLong.of(deadlineNanos);
     return this;
   }
 
-  /** Per-member progress, kept on the host. */
-  private static final class Member {
-    final MemberSpec spec;
-    final TrainSource.BatchStream batches;
-    final List<MetricRow> metrics = new ArrayList<>();
-    final List<EvalRow> evals = new ArrayList<>();
-    String failure;
-    double lastLoss = Double.NaN;
-    EarlyStopping stopping;
-
-    Member(MemberSpec spec, TrainSource.BatchStream batches, int patience) {
-      this.spec = spec;
-      this.batches = batches;
-      this.stopping = new EarlyStopping(patience);
-    }
-
-    /** Still updated: neither failed nor stopped early (a stopped member keeps its parameters). */
-    boolean training() {
-      return failure == null && !stopping.stopped();
-    }
-
-    /** The step its result ends at: where it stopped early, else where the pack stopped. */
-    int finalStep(int packStep) {
-      return stopping.stopped() ? stopping.stoppedAt() : packStep;
-    }
-  }
-
-  private List<Member> members() {
-    List<Member> members = new ArrayList<>();
+  private List<PackMember> members() {
+    List<PackMember> members = new ArrayList<>();
     for (MemberSpec m : pack.members()) {
-      members.add(new Member(m, data.train().variant(m.dataVariant()).stream(m.seed(), pack.train().batchSize()),
+      members.add(new PackMember(m, data.train().variant(m.dataVariant()).stream(m.seed(), pack.train().batchSize()),
           pack.train().patience()));
     }
     return members;
@@ -145,7 +111,7 @@ public final class PackTrainer {
    * device. Evaluates, stores and records nothing.
    */
   public long stepTensorBytes() {
-    List<Member> members = members();
+    List<PackMember> members = members();
     try (NDManager manager = NDManager.newBaseManager(device)) {
       ParameterSet params = GammaInitializer.fromMembers(pack.model(), initialParameters(members), manager);
       AdamW adam = new AdamW(params, pack.train().beta1(), pack.train().beta2(), pack.train().eps());
@@ -163,21 +129,21 @@ public final class PackTrainer {
   }
 
   public List<RunOutcome> train() {
-    List<Member> members = members();
+    List<PackMember> members = members();
     long start = System.nanoTime();
     long stepNanos = 0;
     int timedSteps = 0;
     int startStep = 0;
     int step = 0;
     try (NDManager manager = NDManager.newBaseManager(device)) {
-      startStep = resumableStep();
+      startStep = checkpoints.resumableStep();
       ParameterSet params;
       AdamW adam;
       TrainConfig tc = pack.train();
       if (startStep > 0) {
         LOG.info("pack {}: resuming its {} run(s) from their checkpoints at step {} of {}", pack.packId(),
             pack.size(), startStep, tc.steps());
-        Resumed resumed = resume(members, startStep, manager);
+        PackCheckpoints.Resumed resumed = checkpoints.resume(members, startStep, manager);
         params = resumed.params();
         adam = resumed.adam();
       } else {
@@ -196,7 +162,7 @@ public final class PackTrainer {
       long trainStart = System.nanoTime();
       long lastLine = trainStart;
       long lastCheckpoint = trainStart;
-      while (step < tc.steps() && members.stream().anyMatch(Member::training)) {
+      while (step < tc.steps() && members.stream().anyMatch(PackMember::training)) {
         long t0 = System.nanoTime();
         trainStep(model, adam, members, step, manager);
         if (step - startStep >= UNTIMED_STEPS) {
@@ -214,13 +180,13 @@ public final class PackTrainer {
               (now - trainStart) / 1e9);
           lastLine = now;
         }
-        List<Member> stoppedNow = evalStep ? stopEarly(members, step) : List.of();
+        List<PackMember> stoppedNow = evalStep ? stopEarly(members, step) : List.of();
         if (store != null && (tc.isCheckpointStep(step) || !stoppedNow.isEmpty())) {
-          checkpoint(params, adam, tc.isCheckpointStep(step) ? members : stoppedNow, step, manager);
+          checkpoints.save(params, adam, tc.isCheckpointStep(step) ? members : stoppedNow, step);
         }
-        if (hasDeadline && store != null && tc.isCheckpointStep(step) && step < tc.steps()) {
+        if (stopBy.isPresent() && store != null && tc.isCheckpointStep(step) && step < tc.steps()) {
           long written = System.nanoTime();
-          if (stopByNanos - written < written - lastCheckpoint) { // nanoTime: compare differences
+          if (stopBy.getAsLong() - written < written - lastCheckpoint) { // nanoTime: compare differences
             stopAtDeadline(members, step);
             break;
           }
@@ -229,7 +195,7 @@ public final class PackTrainer {
       }
     } catch (Exception | OutOfMemoryError e) {
       String reason = "pack " + pack.packId() + " stopped at step " + step + ": " + e;
-      for (Member m : members) {
+      for (PackMember m : members) {
         if (m.failure == null) {
           m.failure = reason;
         }
@@ -238,7 +204,7 @@ public final class PackTrainer {
     double seconds = (System.nanoTime() - start) / 1e9;
     double msPerStep = timedSteps == 0 ? Double.NaN : stepNanos / 1e6 / timedSteps;
     List<RunOutcome> outcomes = new ArrayList<>();
-    for (Member m : members) {
+    for (PackMember m : members) {
       RunOutcome outcome =
           new RunOutcome(
               m.spec.runId(),
@@ -265,12 +231,12 @@ public final class PackTrainer {
     return outcomes;
   }
 
-  private void stopAtDeadline(List<Member> members, int step) {
+  private void stopAtDeadline(List<PackMember> members, int step) {
     String reason = "stopped at step " + step + " of " + pack.train().steps() + ": the next checkpoint would"
         + " have come after the deadline; the checkpoint at step " + step + " holds the curve and evaluations"
         + " so far, and training it again (--retry-failed) resumes there";
     LOG.info("pack {}: {}", pack.packId(), reason);
-    for (Member m : members) {
+    for (PackMember m : members) {
       if (m.training()) {
         m.failure = reason;
       }
@@ -278,13 +244,13 @@ public final class PackTrainer {
   }
 
   private void trainStep(
-      PackedTransformer model, AdamW adam, List<Member> members, int step, NDManager manager) {
+      PackedTransformer model, AdamW adam, List<PackMember> members, int step, NDManager manager) {
     int k = pack.size();
     float[] lr = new float[k];
     float[] wd = new float[k];
     List<TokenTable> batches = new ArrayList<>(k);
     for (int m = 0; m < k; m++) {
-      Member member = members.get(m);
+      PackMember member = members.get(m);
       batches.add(member.batches.batch(step));
       boolean active = member.training();
       lr[m] = active ? (float) pack.train().schedule().at(step, member.spec.peakLr()) : 0f;
@@ -298,7 +264,7 @@ public final class PackTrainer {
    * One optimizer update of every member from its loss {@code (K,)}: backward, per-member
    * clipping, AdamW; on a log step the losses are recorded and a non-finite one fails its member.
    */
-  private void update(PackedTransformer model, AdamW adam, List<Member> members, String stage, int step,
+  private void update(PackedTransformer model, AdamW adam, List<PackMember> members, String stage, int step,
       float[] lr, float[] wd, java.util.function.Supplier<NDArray> loss) {
     int k = pack.size();
     ParameterSet params = model.params();
@@ -319,7 +285,7 @@ public final class PackTrainer {
         float[] losses = Tensors.floats(lossPerMember);
         float[] gradNorms = Tensors.floats(norms);
         for (int m = 0; m < k; m++) {
-          Member member = members.get(m);
+          PackMember member = members.get(m);
           if (!member.training()) {
             continue;
           }
@@ -341,12 +307,12 @@ public final class PackTrainer {
    * The mimicking pre-stage ({@link MimicStage}): its own AdamW at a constant lr, no weight decay,
    * batches from a stream of its own so training's batches are the same with or without it.
    */
-  private void mimic(PackedTransformer model, List<Member> members, NDManager manager, int steps) {
+  private void mimic(PackedTransformer model, List<PackMember> members, NDManager manager, int steps) {
     MimicStage stage = pack.mimic();
     TrainConfig tc = pack.train();
     AdamW adam = new AdamW(model.params(), tc.beta1(), tc.beta2(), tc.eps());
     List<TrainSource.BatchStream> streams = new ArrayList<>();
-    for (Member m : members) {
+    for (PackMember m : members) {
       streams.add(data.train().variant(m.spec.dataVariant()).stream(m.spec.seed() ^ MIMIC_STREAM, tc.batchSize()));
     }
     int k = pack.size();
@@ -361,7 +327,7 @@ public final class PackTrainer {
       update(model, adam, members, MetricRow.MIMIC, step, lr, new float[k],
           () -> MimicLoss.of(model, batch.tokens(), k, batch.b(), data.seqLen(), manager));
     }
-    for (Member m : members) {
+    for (PackMember m : members) {
       m.lastLoss = Double.NaN; // the next loss recorded is training's
     }
     LOG.info("pack {}: mimicking stage done ({} steps)", pack.packId(), steps);
@@ -372,9 +338,9 @@ public final class PackTrainer {
    * replaced by a checkpoint's where the member names one. A member whose checkpoint cannot be
    * used fails with the reason; the others are unaffected.
    */
-  private List<Map<String, float[]>> initialParameters(List<Member> members) {
+  private List<Map<String, float[]>> initialParameters(List<PackMember> members) {
     List<Map<String, float[]>> out = new ArrayList<>();
-    for (Member m : members) {
+    for (PackMember m : members) {
       Map<String, float[]> drawn = GammaInitializer.member(pack.model(), m.spec.init(), m.spec.seed());
       SourceCheckpoint ref = m.spec.initFrom();
       if (ref != null) {
@@ -402,11 +368,11 @@ public final class PackTrainer {
     return java.util.Collections.max(steps);
   }
 
-  private void evaluate(PackedTransformer model, List<Member> members, int step, NDManager manager) {
+  private void evaluate(PackedTransformer model, List<PackMember> members, int step, NDManager manager) {
     for (EvalSet set : data.evalSets()) {
       Evaluator.Pass pass = Evaluator.pass(model, set.table(), manager, set.recordLoss());
       for (int m = 0; m < members.size(); m++) {
-        Member member = members.get(m);
+        PackMember member = members.get(m);
         if (member.training()) {
           member.evals.addAll(Evaluator.score(member.spec.runId(), step, set, pass.predictions()[m]));
           if (pass.crossEntropy() != null) {
@@ -423,9 +389,9 @@ public final class PackTrainer {
    * here: their learning rate is 0 from now on, their last checkpoint is this step, and their
    * result ends here. The pack ends when every member has stopped or failed.
    */
-  private List<Member> stopEarly(List<Member> members, int step) {
-    List<Member> stopped = new ArrayList<>();
-    for (Member m : members) {
+  private List<PackMember> stopEarly(List<PackMember> members, int step) {
+    List<PackMember> stopped = new ArrayList<>();
+    for (PackMember m : members) {
       if (!m.training()) {
         continue;
       }
@@ -447,9 +413,9 @@ public final class PackTrainer {
    * One progress line: step, speed, elapsed time and the time left at this pace (evaluation and
    * checkpoints included), and each member's last loss.
    */
-  private void logProgress(List<Member> members, int step, int startStep, double msPerStep, double seconds) {
+  private void logProgress(List<PackMember> members, int step, int startStep, double msPerStep, double seconds) {
     StringBuilder line = new StringBuilder();
-    for (Member m : members) {
+    for (PackMember m : members) {
       line.append(String.format(java.util.Locale.ROOT, " %s:%s", m.spec.runId(),
           m.failure != null ? "failed" : String.format(java.util.Locale.ROOT, "%.3f", m.lastLoss)));
     }
@@ -468,154 +434,5 @@ public final class PackTrainer {
       return String.format(java.util.Locale.ROOT, "%dm%02ds", s / 60, s % 60);
     }
     return String.format(java.util.Locale.ROOT, "%dh%02dm", s / 3600, (s % 3600) / 60);
-  }
-
-
-  /**
-   * The latest step at which every member has a checkpoint that verifies (0 = start afresh). A
-   * member whose newest checkpoint is corrupt falls back to its previous valid one, and the pack
-   * resumes where all its members can: the others retrain the steps in between and come out with
-   * the same numbers (training is deterministic on one CPU type), so a corrupt file costs time,
-   * never a result. A member that stopped early has no checkpoint after its stop step, so its pack
-   * resumes at the latest checkpoint all members share before it, and the member, its early-stopping
-   * state rebuilt from the evaluations in that checkpoint, trains to the same stop again.
-   */
-  private int resumableStep() throws IOException {
-    if (store == null) {
-      return 0;
-    }
-    Map<String, TreeSet<Integer>> valid = new LinkedHashMap<>();
-    Set<String> rejected = new java.util.HashSet<>(); // runs with a checkpoint that failed to verify
-    for (MemberSpec m : pack.members()) {
-      TreeSet<Integer> steps = new TreeSet<>(store.completedSteps(m.runId()));
-      steps.removeIf(s -> s > pack.train().steps());
-      valid.put(m.runId(), steps);
-    }
-    while (true) {
-      TreeSet<Integer> common = null;
-      for (TreeSet<Integer> steps : valid.values()) {
-        if (common == null) {
-          common = new TreeSet<>(steps);
-        } else {
-          common.retainAll(steps);
-        }
-      }
-      if (common == null || common.isEmpty()) {
-        valid.forEach((run, steps) -> {
-          if (!rejected.contains(run)) {
-            return; // never checkpointed: a fresh start, nothing to say
-          }
-          if (steps.isEmpty() && valid.size() > 1) {
-            LOG.warn("pack {}: run {} has no valid checkpoint, so it restarts from step 0, and its pack-mates"
-                + " retrain with it (to the same numbers)", pack.packId(), run);
-          } else if (steps.isEmpty()) {
-            LOG.warn("pack {}: run {} has no valid checkpoint, so it restarts from step 0", pack.packId(), run);
-          }
-        });
-        return 0;
-      }
-      int step = common.last();
-      boolean allValid = true;
-      for (Map.Entry<String, TreeSet<Integer>> e : valid.entrySet()) {
-        try {
-          store.verify(e.getKey(), step);
-        } catch (IOException corrupt) {
-          LOG.warn("pack {}: run {}: {}; it falls back to its previous checkpoint", pack.packId(), e.getKey(),
-              corrupt.getMessage());
-          e.getValue().remove(step);
-          rejected.add(e.getKey());
-          allValid = false;
-        }
-      }
-      if (allValid) {
-        valid.forEach((run, steps) -> {
-          if (steps.last() > step) {
-            LOG.info("pack {}: run {} retrains steps {} to {} beside a pack-mate that falls back (to the same"
-                + " numbers: training is deterministic)", pack.packId(), run, step, steps.last());
-          }
-        });
-        return step;
-      }
-    }
-  }
-
-  /** Parameters and optimizer state of every member at {@code step}, stacked into a pack. */
-  private record Resumed(ParameterSet params, AdamW adam) {}
-
-  private Resumed resume(List<Member> members, int step, NDManager manager) throws IOException {
-    // Each member's tensors are loaded into a manager of their own, freed once stacked: else a
-    // resumed pack would hold every member's parameters and moments twice for the whole run.
-    try (NDManager loading = manager.newSubManager()) {
-      return resume(members, step, manager, loading);
-    }
-  }
-
-  private Resumed resume(List<Member> members, int step, NDManager manager, NDManager loading) throws IOException {
-    List<NDList> params = new ArrayList<>();
-    List<NDList> firstMoments = new ArrayList<>();
-    List<NDList> secondMoments = new ArrayList<>();
-    int optimizerSteps = -1;
-    for (Member m : members) {
-      RunStore.Loaded loaded = store.load(m.spec.runId(), step, loading);
-      params.add(loaded.params());
-      NDList first = new NDList();
-      NDList second = new NDList();
-      for (NDArray t : loaded.optimizer()) {
-        String name = t.getName(); // "m.<param>" or "v.<param>"
-        t.setName(name.substring(2));
-        (name.startsWith("m.") ? first : second).add(t);
-      }
-      firstMoments.add(first);
-      secondMoments.add(second);
-      optimizerSteps = loaded.meta().optimizerSteps();
-      m.metrics.addAll(loaded.meta().metrics());
-      m.evals.addAll(loaded.meta().evals());
-      if (!m.metrics.isEmpty()) {
-        m.lastLoss = m.metrics.get(m.metrics.size() - 1).loss();
-      }
-      m.stopping = EarlyStopping.replay(pack.train().patience(), m.evals);
-    }
-    ParameterSet stacked = ParameterSet.stack(params, manager);
-    stacked.asMap().forEach((name, p) -> p.setRequiresGradient(!pack.model().frozen().contains(name)));
-    TrainConfig tc = pack.train();
-    AdamW adam = new AdamW(stacked, tc.beta1(), tc.beta2(), tc.eps());
-    adam.restore( // copies the values into AdamW's own moments
-        ParameterSet.stack(firstMoments, loading).asMap(),
-        ParameterSet.stack(secondMoments, loading).asMap(),
-        optimizerSteps);
-    return new Resumed(stacked, adam);
-  }
-
-  private void checkpoint(
-      ParameterSet params, AdamW adam, List<Member> members, int step, NDManager manager)
-      throws IOException {
-    ParameterSet m1 = new ParameterSet(prefixed(adam.firstMoments(), "m."));
-    ParameterSet m2 = new ParameterSet(prefixed(adam.secondMoments(), "v."));
-    for (int k = 0; k < members.size(); k++) {
-      Member member = members.get(k);
-      if (member.failure != null || (member.stopping.stopped() && member.stopping.stoppedAt() != step)) {
-        continue; // a member that stopped early keeps its stop step as its last checkpoint
-      }
-      try (NDManager host = NDManager.newBaseManager(Device.cpu())) {
-        NDList p = params.member(k, host);
-        NDList optimizer = m1.member(k, host);
-        optimizer.addAll(m2.member(k, host));
-        Map<String, Object> config = new HashMap<>();
-        Object runConfig = configForCheckpoints.get(member.spec.runId());
-        if (runConfig != null) {
-          config.put("run", runConfig);
-        }
-        store.save(
-            new Checkpoint(member.spec.runId(), step, adam.step(), Map.of(),
-                List.copyOf(member.metrics), List.copyOf(member.evals), config),
-            p, optimizer);
-      }
-    }
-  }
-
-  private static Map<String, NDArray> prefixed(Map<String, NDArray> tensors, String prefix) {
-    Map<String, NDArray> out = new LinkedHashMap<>();
-    tensors.forEach((name, t) -> out.put(prefix + name, t));
-    return out;
   }
 }
