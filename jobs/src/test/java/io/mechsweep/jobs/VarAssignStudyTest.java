@@ -133,7 +133,13 @@ class VarAssignStudyTest {
         + " and e.metric = 'accuracy' and e.bucket = 'all' where p.study = 'tiny-va' and p.pool = 'train_0var' limit 1").first();
     assertThat(check.getDouble(0)).isEqualTo(check.getDouble(1));
     assertThat(printed).contains("Study tiny-va: accuracy per pool at the last evaluation")
-        .contains("both_restricted_2var").contains("Phases (first evaluation step)");
+        .contains("both_restricted_2var").contains("Phases (first evaluation step)")
+        .contains("The plateau (left = every train_* pool ≥ 0.9, the assignment phase):");
+    Row seed1 = spark.sql("select assignment_step, run_id from mechsweep.varassign_phases where study = 'tiny-va'"
+        + " and seed = 1").first();
+    assertThat(printed).containsPattern(seed1.isNullAt(0)
+        ? "seed 1 \\(" + seed1.getString(1) + "\\): still on it at step 40 \\(training variable pools 0\\.\\d\\d–[01]\\.\\d\\d\\)"
+        : "seed 1 \\(" + seed1.getString(1) + "\\): left it at step " + seed1.getInt(0));
 
     Path report = root.resolve("reports/tiny-va/index.html");
     assertThat(printed).contains("report: " + report);

@@ -141,6 +141,7 @@ final class PackCheckpoints {
         m.lastLoss = m.metrics.get(m.metrics.size() - 1).loss();
       }
       m.stopping = EarlyStopping.replay(pack.train().patience(), m.evals);
+      m.extendedFrom = loaded.meta().extendedFrom();
     }
     ParameterSet stacked = ParameterSet.stack(params, manager);
     stacked.asMap().forEach((name, p) -> p.setRequiresGradient(!pack.model().frozen().contains(name)));
@@ -173,7 +174,7 @@ final class PackCheckpoints {
         }
         store.save(
             new Checkpoint(member.spec.runId(), step, adam.step(), Map.of(),
-                List.copyOf(member.metrics), List.copyOf(member.evals), config),
+                List.copyOf(member.metrics), List.copyOf(member.evals), config, member.extendedFrom),
             p, optimizer);
       }
     }

@@ -16,6 +16,7 @@ final class PackMember {
   String failure;
   double lastLoss = Double.NaN;
   EarlyStopping stopping;
+  String extendedFrom; // run_id@step of the shorter run it continues, from its resumed checkpoint
 
   PackMember(MemberSpec spec, TrainSource.BatchStream batches, int patience) {
     this.spec = spec;

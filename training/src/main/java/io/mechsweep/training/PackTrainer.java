@@ -218,7 +218,8 @@ public final class PackTrainer {
               device.toString(),
               pack.size(),
               List.copyOf(m.metrics),
-              List.copyOf(m.evals));
+              List.copyOf(m.evals),
+              m.extendedFrom);
       outcomes.add(outcome);
       if (store != null) {
         try {

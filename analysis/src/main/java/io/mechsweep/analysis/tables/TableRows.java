@@ -32,7 +32,8 @@ public final class TableRows {
         runId, c.datasetId(), c.task(), c.depth(), c.gamma(), c.initStd(), c.peakLr(), c.weightDecay(),
         c.seed(), c.dModel(), c.dFf(), c.dK(), c.heads(), c.norm(), c.steps(), c.batchSize(),
         o.status(), o.reason(), o.finalStep(), Double.isFinite(o.finalLoss()) ? o.finalLoss() : null,
-        o.resumedFromStep(), o.trainSeconds(), o.msPerStep(), o.device(), o.packSize(), json(c), true);
+        o.resumedFromStep(), o.trainSeconds(), o.msPerStep(), o.device(), o.packSize(), json(c), true,
+        o.extendedFrom());
   }
 
   public static List<Row> metrics(RunOutcome o) {

@@ -66,7 +66,8 @@ public final class Tables {
           .add("device", StringType, false)
           .add("pack_size", IntegerType, false)
           .add("config_json", StringType, false)
-          .add("current_config", org.apache.spark.sql.types.DataTypes.BooleanType, true));
+          .add("current_config", org.apache.spark.sql.types.DataTypes.BooleanType, true)
+          .add("extended_from", StringType, true));
 
   public static final Table METRICS =
       new Table(

@@ -57,6 +57,34 @@ public final class VarAssignSummary {
           r.getString(0), r.getLong(1), init, r.getDouble(4), r.getDouble(5), r.getString(6),
           step(r, 7), step(r, 8), step(r, 9), step(r, 10)));
     }
+    out.append(plateau(pools, phases));
+    return out.toString();
+  }
+
+  /**
+   * Per seed, whether and when the run left the plateau its training variable pools sit on
+   * (about 0.55 here): left = the assignment phase, every train_* pool ≥ 0.9.
+   */
+  private static String plateau(List<Row> pools, List<Row> phases) {
+    StringBuilder out = new StringBuilder("\nThe plateau (left = every train_* pool ≥ 0.9, the assignment phase):\n");
+    for (Row phase : phases) {
+      String run = phase.getString(0);
+      double low = 1;
+      double high = 0;
+      int last = 0;
+      for (Row pool : pools) {
+        if (pool.getString(0).equals(run) && pool.getString(2).startsWith("train_") && !"train_0var".equals(pool.getString(2))) {
+          low = Math.min(low, pool.getDouble(3));
+          high = Math.max(high, pool.getDouble(3));
+          last = pool.getInt(5);
+        }
+      }
+      out.append(String.format(Locale.ROOT, "seed %d (%s): ", phase.getLong(1), run));
+      out.append(phase.isNullAt(9)
+          ? String.format(Locale.ROOT, "still on it at step %d (training variable pools %.2f–%.2f)%n", last, low, high)
+          : String.format(Locale.ROOT, "left it at step %d%s%n", phase.getInt(9),
+              phase.isNullAt(8) ? "" : ", after generalizing at step " + phase.getInt(8)));
+    }
     return out.toString();
   }
 

@@ -1,11 +1,14 @@
 -- varassign: per run and evaluation pool, the accuracy at the run's last evaluation and the first
 -- evaluation step at which the pool's accuracy reached 0.5 and 0.9 (null: never). Pools are the
 -- eval_set names: train_* (the training distribution per example type) and the held-out pools.
+-- Only the runs the study's latest config selects (runs.current_config): a run extended to more
+-- steps replaces the shorter one it continued.
 WITH acc AS (
   SELECT e.study, e.run_id, e.eval_set AS pool, e.step, e.value AS accuracy
   FROM ${db}evals e
   JOIN ${db}runs r ON r.study = e.study AND r.run_id = e.run_id
-  WHERE r.task = 'varassign' AND e.metric = 'accuracy' AND e.bucket = 'all'
+  WHERE r.task = 'varassign' AND coalesce(r.current_config, true)
+    AND e.metric = 'accuracy' AND e.bucket = 'all'
 ),
 last AS (
   SELECT study, run_id, max(step) AS final_step FROM acc GROUP BY study, run_id

@@ -3,6 +3,7 @@ package io.mechsweep.jobs.stages;
 import ai.djl.Device;
 import io.mechsweep.datagen.TaskData;
 import io.mechsweep.jobs.plan.PackSizing;
+import io.mechsweep.jobs.plan.RunExtensions;
 import io.mechsweep.jobs.plan.RunSpec;
 import io.mechsweep.jobs.plan.StudyPlan;
 import io.mechsweep.training.PackSpec;
@@ -51,6 +52,7 @@ public final class TrainingStage {
         done.put(run.runId(), previous.get());
       }
     }
+    RunExtensions.prepare(plan, todo, store, out);
     List<PackSpec> packs = PackSizing.packs(plan, todo, data, out);
     out.printf("training: %d runs (%d already done) in %d packs of up to %d%n",
         plan.runs().size(), done.size(), packs.size(), PackSizing.upTo(plan.config().training(), packs));
@@ -142,7 +144,7 @@ public final class TrainingStage {
     List<RunOutcome> out = new ArrayList<>();
     for (io.mechsweep.training.MemberSpec m : pack.members()) {
       RunOutcome o = new RunOutcome(m.runId(), RunOutcome.FAILED, reason, 0, Double.NaN, 0, 0, Double.NaN, device.toString(),
-          pack.size(), List.of(), List.of());
+          pack.size(), List.of(), List.of(), null);
       store.saveResult(o);
       out.add(o);
     }

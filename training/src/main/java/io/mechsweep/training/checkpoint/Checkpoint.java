@@ -1,5 +1,6 @@
 package io.mechsweep.training.checkpoint;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.mechsweep.training.eval.EvalRow;
 import io.mechsweep.training.eval.MetricRow;
 import java.util.List;
@@ -12,6 +13,8 @@ import java.util.Map;
  *
  * @param optimizerSteps AdamW's update count (its bias-correction exponent)
  * @param metrics the training curve up to this step, so a resumed run's tables are complete
+ * @param extendedFrom {@code run_id@step}: the shorter run this one continues (its checkpoints up
+ *     to that step were copied from it), null for a run trained from step 0
  */
 public record Checkpoint(
     String runId,
@@ -20,4 +23,5 @@ public record Checkpoint(
     Map<String, String> sha256,
     List<MetricRow> metrics,
     List<EvalRow> evals,
-    Map<String, Object> config) {}
+    Map<String, Object> config,
+    @JsonInclude(JsonInclude.Include.NON_NULL) String extendedFrom) {}

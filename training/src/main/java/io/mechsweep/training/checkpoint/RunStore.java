@@ -3,6 +3,8 @@ package io.mechsweep.training.checkpoint;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mechsweep.training.eval.EvalRow;
+import io.mechsweep.training.eval.MetricRow;
 import io.mechsweep.training.eval.RunOutcome;
 import io.mechsweep.training.model.ParameterSet;
 import java.io.IOException;
@@ -69,7 +71,7 @@ public final class RunStore implements Serializable {
     sha.put(OPTIMIZER, sha256(o));
     Checkpoint complete =
         new Checkpoint(meta.runId(), meta.step(), meta.optimizerSteps(), sha, meta.metrics(),
-            meta.evals(), meta.config());
+            meta.evals(), meta.config(), meta.extendedFrom());
     files.writeAtomically(dir + "/" + STATE, JSON.writeValueAsBytes(complete));
   }
 
@@ -84,6 +86,39 @@ public final class RunStore implements Serializable {
     }
     steps.sort(Integer::compare);
     return steps;
+  }
+
+  /** The runs with a checkpoint directory under this store. */
+  public List<String> runIds() throws IOException {
+    return files.subdirectories(root + "/checkpoints");
+  }
+
+  /**
+   * Copies run {@code from}'s checkpoints up to {@code upToStep} to run {@code to}, verified, with
+   * {@code to}'s id and config and {@code extendedFrom} in their metadata: the start of a longer
+   * run that continues {@code from} (same numbers, a later last step). Each step's metadata is
+   * written last, so a copy cut short leaves complete checkpoints only; copying again overwrites
+   * them with the same bytes.
+   */
+  public void copyCheckpoints(String from, String to, int upToStep, Map<String, Object> config, String extendedFrom)
+      throws IOException {
+    for (int step : completedSteps(from)) {
+      if (step > upToStep) {
+        continue;
+      }
+      String source = checkpointDir(from, step);
+      Checkpoint meta = readMeta(from, step);
+      String target = checkpointDir(to, step);
+      files.writeAtomically(target + "/" + PARAMS, verified(source, PARAMS, meta));
+      files.writeAtomically(target + "/" + OPTIMIZER, verified(source, OPTIMIZER, meta));
+      List<MetricRow> metrics = meta.metrics().stream()
+          .map(r -> new MetricRow(to, r.stage(), r.step(), r.lr(), r.loss(), r.gradNorm())).toList();
+      List<EvalRow> evals = meta.evals().stream()
+          .map(r -> new EvalRow(to, r.step(), r.evalSet(), r.metric(), r.bucket(), r.value(), r.n())).toList();
+      Checkpoint copied = new Checkpoint(to, step, meta.optimizerSteps(), meta.sha256(), metrics, evals, config,
+          extendedFrom);
+      files.writeAtomically(target + "/" + STATE, JSON.writeValueAsBytes(copied));
+    }
   }
 
   public Checkpoint readMeta(String runId, int step) throws IOException {

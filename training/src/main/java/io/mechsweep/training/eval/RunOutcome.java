@@ -12,6 +12,7 @@ import java.util.List;
  * @param trainSeconds wall time of this attempt, evaluation and checkpoints included
  * @param msPerStep mean wall time of one training step of the pack (K runs at once), without
  *     evaluation and checkpoints and without the first few steps
+ * @param extendedFrom {@code run_id@step} of the shorter run this one continues, or null
  */
 public record RunOutcome(
     String runId,
@@ -25,7 +26,8 @@ public record RunOutcome(
     String device,
     int packSize,
     List<MetricRow> metrics,
-    List<EvalRow> evals)
+    List<EvalRow> evals,
+    String extendedFrom)
     implements Serializable {
   public static final String FINISHED = "finished";
   public static final String FAILED = "failed";
