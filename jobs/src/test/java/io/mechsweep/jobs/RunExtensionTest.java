@@ -100,6 +100,10 @@ class RunExtensionTest {
         .where("study = 'ext' and current_config").select("extended_from", "steps").collectAsList();
     assertThat(rows).extracting(r -> r.getString(0))
         .containsExactlyInAnyOrder(shortRuns.get(0).runId() + "@20", shortRuns.get(1).runId() + "@20");
+    // The views, and so the summary, show the runs of the latest config only: the shorter runs are history.
+    assertThat(second.result().summary())
+        .contains(second.result().outcomes().get(0).runId(), second.result().outcomes().get(1).runId())
+        .doesNotContain(shortRuns.get(0).runId()).doesNotContain(shortRuns.get(1).runId());
     // Raising it again continues from the longest finished run.
     Run third = trainPrinting(extended, STUDY.replace("steps: 20", "steps: 50"));
     assertThat(third.result().outcomes()).extracting(RunOutcome::extendedFrom)

@@ -6,7 +6,7 @@ WITH acc AS (
   SELECT e.study, e.run_id, e.eval_set, e.step, cast(substring(e.bucket, 6) AS INT) AS position, e.value AS accuracy
   FROM ${db}evals e
   JOIN ${db}runs r ON r.study = e.study AND r.run_id = e.run_id
-  WHERE r.task = 'lego' AND e.metric = 'accuracy' AND e.bucket LIKE 'read%'
+  WHERE r.task = 'lego' AND coalesce(r.current_config, true) AND e.metric = 'accuracy' AND e.bucket LIKE 'read%'
 ),
 last AS (
   SELECT study, run_id, max(step) AS final_step FROM acc GROUP BY study, run_id

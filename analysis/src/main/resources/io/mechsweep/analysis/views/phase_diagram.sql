@@ -2,13 +2,16 @@
 -- Per learning rate, accuracies are averaged over seeds; the cell then keeps, per mapping, the
 -- best learning rate among those that fit the seen pairs (TASKS.md: "try several peak learning
 -- rates, keep the best per mapping, average the seeds"). A cell where no learning rate fits is
--- no_fit; its seen_accuracy is the best over learning rates.
+-- no_fit; its seen_accuracy is the best over learning rates. Only anchor runs the study's latest
+-- config selects (runs.current_config; null in rows from before that column): an earlier grid's
+-- runs under the same study name are history, not cells.
 WITH finals AS (
   SELECT r.study, r.depth, r.gamma, r.peak_lr, r.weight_decay, r.seed,
          s.solution_type, s.seen_accuracy, s.inferential_accuracy, s.symmetric_accuracy,
          s.fit_threshold, s.mapping_threshold
   FROM ${db}runs r
   LEFT JOIN ${db}solutions s ON s.study = r.study AND s.run_id = r.run_id AND s.is_final
+  WHERE r.task = 'anchor' AND coalesce(r.current_config, true)
 ),
 per_lr AS (
   SELECT study, depth, gamma, weight_decay, peak_lr,

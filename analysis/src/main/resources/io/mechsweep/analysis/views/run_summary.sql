@@ -1,6 +1,7 @@
 -- One row per run: its grid position and status, its final solution, and the headline probes
 -- at its last probed checkpoint. Column names count layers from 1 like the paper
--- (l1 = blocks.0); the probes table's layer column counts from 0.
+-- (l1 = blocks.0); the probes table's layer column counts from 0. Anchor runs of the study's
+-- latest config only (runs.current_config).
 WITH last_probe AS (
   SELECT study, run_id, max(step) AS probe_step
   FROM ${db}probes
@@ -62,3 +63,4 @@ FROM ${db}runs r
 LEFT JOIN ${db}solutions s ON s.study = r.study AND s.run_id = r.run_id AND s.is_final
 LEFT JOIN p ON p.study = r.study AND p.run_id = r.run_id
 LEFT JOIN k ON k.study = r.study AND k.run_id = r.run_id AND k.step = s.step
+WHERE r.task = 'anchor' AND coalesce(r.current_config, true)

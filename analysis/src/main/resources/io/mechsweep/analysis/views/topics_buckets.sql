@@ -6,7 +6,7 @@
 -- (‖W_Q W_Kᵀ‖_F per head). Pair buckets: same_token, same_topic, different_topic, no_topic.
 WITH runs AS (
   SELECT study, run_id, seed, task, coalesce(get_json_object(config_json, '$.data_variant'), 'default') AS setting
-  FROM ${db}runs WHERE task IN ('topics', 'wikipedia')
+  FROM ${db}runs WHERE task IN ('topics', 'wikipedia') AND coalesce(current_config, true)
 )
 SELECT p.study, r.task, r.setting, p.run_id, r.seed, p.step,
        CASE WHEN p.probe = 'frobenius_norm' THEN 'wv_norm' ELSE p.probe END AS probe,
