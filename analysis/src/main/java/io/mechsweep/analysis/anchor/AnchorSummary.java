@@ -115,15 +115,38 @@ public final class AnchorSummary {
     return cells;
   }
 
+  /** "k of n [lo, hi]": the count and the 95% Wilson interval of the share k / n. */
+  static String ahead(int k, int n) {
+    if (n == 0) {
+      return "0 of 0";
+    }
+    double[] w = wilson(k, n);
+    return String.format(Locale.ROOT, "%d of %d [%.2f, %.2f]", k, n, w[0], w[1]);
+  }
+
+  /**
+   * The 95% Wilson score interval of a share of {@code k} successes in {@code n} trials: unlike
+   * the normal approximation it stays inside [0, 1] and is not empty at k = 0 or k = n, which
+   * matters at a handful of seeds.
+   */
+  static double[] wilson(int k, int n) {
+    double z = 1.959963984540054;
+    double p = (double) k / n;
+    double z2n = z * z / n;
+    double centre = (p + z2n / 2) / (1 + z2n);
+    double half = z / (1 + z2n) * Math.sqrt(p * (1 - p) / n + z * z / (4.0 * n * n));
+    return new double[] {Math.max(0, centre - half), Math.min(1, centre + half)};
+  }
+
   /** The text table printed at the end of a study. */
   public static String format(String study, List<RunResult> runs) {
     List<Cell> cells = cells(runs);
     StringBuilder out = new StringBuilder();
     out.append("Study ").append(study).append(": solution type of the unseen pair (4,3) per γ × depth")
         .append(" (accuracies: mean ± sd over seeds; inf > sym: runs whose inferential accuracy exceeds"
-            + " their symmetric one)\n");
+            + " their symmetric one, with its share's 95% Wilson interval)\n");
     String header =
-        String.format(Locale.ROOT, "%-5s %-6s %-8s %-7s %-30s %-13s %-13s %-13s %-9s%n",
+        String.format(Locale.ROOT, "%-5s %-6s %-8s %-7s %-30s %-13s %-13s %-13s %-20s%n",
             "depth", "gamma", "peak_lr", "wd", "solutions (runs)", "seen", "inferential", "symmetric", "inf > sym");
     out.append(header);
     out.append("-".repeat(header.length() - 1)).append('\n');
@@ -134,9 +157,9 @@ public final class AnchorSummary {
         types.append(types.length() == 0 ? "" : ", ").append("failed ×").append(c.failed());
       }
       out.append(
-          String.format(Locale.ROOT, "%-5d %-6.2f %-8.1e %-7.3f %-30s %-13s %-13s %-13s %-9s%n",
+          String.format(Locale.ROOT, "%-5d %-6.2f %-8.1e %-7.3f %-30s %-13s %-13s %-13s %-20s%n",
               c.depth(), c.gamma(), c.peakLr(), c.weightDecay(), types, c.seen(), c.inferential(),
-              c.symmetric(), c.inferentialAhead() + " of " + c.seen().n()));
+              c.symmetric(), ahead(c.inferentialAhead(), c.seen().n())));
     }
     if (cells.stream().anyMatch(c -> c.keySides().any())) {
       out.append("(4,3) by key side: inferential / symmetric accuracy on training-split keys (the public code's"
