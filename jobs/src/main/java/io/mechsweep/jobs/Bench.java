@@ -34,8 +34,8 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "bench",
     mixinStandardHelpOptions = true,
-    description = "Training speed of a study's model (--task NAME: conf/studies/NAME-quickstart.yaml;"
-        + " anchor and varassign ship one; or --config STUDY.yaml): mechsweep packs of K runs of the"
+    description = "Training speed of a study's model (--task NAME: conf/studies/NAME-quickstart.yaml"
+        + " of anchor, varassign, lego or topics; or --config STUDY.yaml): mechsweep packs of K runs of the"
         + " study's first run against training/python/reference.py bench (the same model and training"
         + " step in PyTorch), both measured now on this machine. Needs /usr/bin/python3 with Debian's"
         + " python3-torch and libopenblas0-pthread.")
