@@ -32,9 +32,6 @@ public final class RunExtensions {
 
   private RunExtensions() {}
 
-  /** A finished shorter run that {@code run} can continue, found among the store's runs. */
-  record Predecessor(String runId, int steps, RunOutcome outcome) {}
-
   /**
    * Prepares every run of {@code todo} that can continue a shorter finished run of the store, and
    * prints one line per run that continues or, able to only in principle, does not.
@@ -48,11 +45,11 @@ public final class RunExtensions {
       if (finished == null) {
         finished = finishedRuns(store);
       }
-      Optional<Predecessor> found = predecessor(run, finished);
+      Optional<Candidate> found = predecessor(run, finished);
       if (found.isEmpty()) {
         continue;
       }
-      Predecessor p = found.get();
+      Candidate p = found.get();
       String label = label(run) + " (" + run.runId() + ")";
       String lineage = p.runId() + "@" + p.steps();
       String why = whyNot(plan.config(), run, p);
@@ -69,7 +66,7 @@ public final class RunExtensions {
   }
 
   /** Why {@code p}'s checkpoint is not the start of {@code run}, or null when it is. */
-  static String whyNot(StudyConfig config, RunSpec run, Predecessor p) {
+  static String whyNot(StudyConfig config, RunSpec run, Candidate p) {
     StudyConfig.Training t = config.training();
     boolean flat = t.schedule() == StudyConfig.Schedule.CONSTANT || run.config().minLr() == run.config().peakLr();
     if (!flat) {
@@ -90,7 +87,7 @@ public final class RunExtensions {
     return null;
   }
 
-  /** A finished run of the store with its resolved config, without {@code steps}. */
+  /** A finished run of the store with its resolved config, without {@code steps}: a run to continue. */
   private record Candidate(String runId, int steps, JsonNode configWithoutSteps, RunOutcome outcome) {}
 
   private static List<Candidate> finishedRuns(RunStore store) throws IOException {
@@ -120,7 +117,7 @@ public final class RunExtensions {
   }
 
   /** The longest finished run shorter than {@code run} with the same config otherwise. */
-  private static Optional<Predecessor> predecessor(RunSpec run, List<Candidate> finished) throws IOException {
+  private static Optional<Candidate> predecessor(RunSpec run, List<Candidate> finished) throws IOException {
     ObjectNode wanted = normalized(run.config());
     int steps = wanted.remove("steps").asInt();
     Candidate best = null;
@@ -129,7 +126,7 @@ public final class RunExtensions {
         best = c;
       }
     }
-    return best == null ? Optional.empty() : Optional.of(new Predecessor(best.runId(), best.steps(), best.outcome()));
+    return Optional.ofNullable(best);
   }
 
   /** A config as its JSON text reads back, so numbers compare alike whichever way they came. */
