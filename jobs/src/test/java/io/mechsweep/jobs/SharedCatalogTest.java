@@ -1,5 +1,6 @@
 package io.mechsweep.jobs;
 
+import io.mechsweep.jobs.cli.SqlSession;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;

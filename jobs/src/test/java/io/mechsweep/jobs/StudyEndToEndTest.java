@@ -1,5 +1,6 @@
 package io.mechsweep.jobs;
 
+import io.mechsweep.jobs.cli.SqlFiles;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

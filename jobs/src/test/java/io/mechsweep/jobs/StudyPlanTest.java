@@ -1,5 +1,6 @@
 package io.mechsweep.jobs;
 
+import io.mechsweep.jobs.cli.Bench;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -62,7 +63,7 @@ class StudyPlanTest {
     for (StudyPlan plan : List.of(anchor, varassign)) {
       TrainingBenchmark.Setup bench = Bench.setup(plan.config());
       RunSpec run = plan.runs().get(0);
-      assertThat(bench.model()).as(bench.name()).isEqualTo(plan.modelConfig(run.point()));
+      assertThat(bench.model()).as(bench.name()).isEqualTo(StudyPlan.modelConfig(run));
       assertThat(bench.clipNorm()).isEqualTo(run.config().clipNorm());
       assertThat(bench.peakLr()).isEqualTo(run.point().peakLr());
       assertThat(bench.weightDecay()).isEqualTo(run.point().weightDecay());

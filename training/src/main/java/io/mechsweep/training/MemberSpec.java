@@ -10,14 +10,21 @@ import java.io.Serializable;
  *
  * @param dataVariant which variant of the task's training data it draws ({@link TrainSource#variant})
  * @param initFrom the checkpoint whose encoder parameters replace the drawn ones, or null
+ * @param name what logs call the run: the study's run name ({@code gamma=0.8 seed=3}), else its id
  */
 public record MemberSpec(
     String runId, long seed, InitScheme init, double peakLr, double weightDecay, String dataVariant,
-    SourceCheckpoint initFrom)
+    SourceCheckpoint initFrom, String name)
     implements Serializable {
 
   public MemberSpec {
     dataVariant = dataVariant == null ? TrainSource.DEFAULT_VARIANT : dataVariant;
+    name = name == null ? runId : name;
+  }
+
+  public MemberSpec(String runId, long seed, InitScheme init, double peakLr, double weightDecay, String dataVariant,
+      SourceCheckpoint initFrom) {
+    this(runId, seed, init, peakLr, weightDecay, dataVariant, initFrom, null);
   }
 
   public MemberSpec(String runId, long seed, InitScheme init, double peakLr, double weightDecay) {

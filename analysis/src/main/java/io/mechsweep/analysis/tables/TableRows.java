@@ -27,13 +27,21 @@ public final class TableRows {
     return rows;
   }
 
-  public static Row run(String runId, RunConfig c, RunOutcome o) {
+  public static Row run(String runId, String runName, RunConfig c, RunOutcome o) {
     return RowFactory.create(
         runId, c.datasetId(), c.task(), c.depth(), c.gamma(), c.initStd(), c.peakLr(), c.weightDecay(),
         c.seed(), c.dModel(), c.dFf(), c.dK(), c.heads(), c.norm(), c.steps(), c.batchSize(),
         o.status(), o.reason(), o.finalStep(), Double.isFinite(o.finalLoss()) ? o.finalLoss() : null,
         o.resumedFromStep(), o.trainSeconds(), o.msPerStep(), o.device(), o.packSize(), json(c), true,
-        o.extendedFrom());
+        o.extendedFrom(), runName);
+  }
+
+  /** The run's {@link Tables#RUN_PARAMS} rows: each field of its config as the config's JSON writes it. */
+  public static List<Row> params(String runId, RunConfig c) {
+    List<Row> rows = new ArrayList<>();
+    JSON.<com.fasterxml.jackson.databind.JsonNode>valueToTree(c).fields().forEachRemaining(e -> rows.add(RowFactory.create(runId, e.getKey(),
+        e.getValue().isNull() ? null : e.getValue().isTextual() ? e.getValue().asText() : e.getValue().toString())));
+    return rows;
   }
 
   public static List<Row> metrics(RunOutcome o) {

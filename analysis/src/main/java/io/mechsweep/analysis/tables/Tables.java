@@ -67,7 +67,21 @@ public final class Tables {
           .add("pack_size", IntegerType, false)
           .add("config_json", StringType, false)
           .add("current_config", org.apache.spark.sql.types.DataTypes.BooleanType, true)
-          .add("extended_from", StringType, true));
+          .add("extended_from", StringType, true)
+          // the settings that tell the run apart from the study's others, e.g. "gamma=0.8 seed=3"
+          .add("run_name", StringType, true));
+
+  /**
+   * Every setting of every run's resolved config in long form (the fields of {@code config_json}),
+   * so SQL can filter and group by any grid axis: {@code value} as the config's JSON writes it.
+   */
+  public static final Table RUN_PARAMS =
+      new Table(
+          "run_params",
+          new StructType()
+          .add("run_id", StringType, false)
+          .add("name", StringType, false)
+          .add("value", StringType, true));
 
   public static final Table METRICS =
       new Table(
@@ -109,7 +123,7 @@ public final class Tables {
           .add("value", DoubleType, false));
 
   /** The long-format tables every task writes; a task adds rows to them, not columns. */
-  public static final List<Table> SHARED = List.of(DATASETS, RUNS, METRICS, EVALS, PROBES);
+  public static final List<Table> SHARED = List.of(DATASETS, RUNS, RUN_PARAMS, METRICS, EVALS, PROBES);
 
   private Tables() {}
 }

@@ -113,7 +113,7 @@ class ViewsTest {
     boolean finished = acc != null;
     runs.add(RowFactory.create(id, "ds", "anchor", depth, gamma, null, lr, 0.01, seed, 16, 32, 8, 1, "post", 12, 32,
         finished ? "finished" : "failed", finished ? null : "loss NaN at step 3", finished ? 12 : 3,
-        finished ? 0.1 : null, 0, 1.0, 10.0, "cpu", 1, "{}", true, null));
+        finished ? 0.1 : null, 0, 1.0, 10.0, "cpu", 1, "{}", true, null, "seed=" + seed));
     if (finished) {
       String type = acc[0] < 0.9 ? "no_fit" : acc[1] >= 0.5 ? "inferential" : acc[2] >= 0.5 ? "symmetric" : "other";
       solutions.add(RowFactory.create(id, 12, type, acc[0], acc[1], acc[2], 0.9, 0.5, true));

@@ -9,7 +9,8 @@ import java.util.Set;
 
 /**
  * A validated study: one task, a grid over (depth × initialization × peak lr × weight decay ×
- * seed) and the fixed settings every run shares. Built only by {@link StudyConfigParser}.
+ * seed) and the fixed settings every run shares; with a {@code sweep:} block, one such config per
+ * sweep point ({@link #gridPoints}). Built only by {@link StudyConfigParser}.
  */
 public record StudyConfig(
     String study,
@@ -20,12 +21,30 @@ public record StudyConfig(
     Evaluation evaluation,
     Probes probes,
     int checkpointEvery,
-    int logEvery)
+    int logEvery,
+    Sweep sweep,
+    List<StudyConfig> points)
     implements Serializable {
+
+  /**
+   * The plain configs of the grid's points, one per {@code sweep:} point ({@link Sweep}), or this
+   * config alone when it has no sweep block. Study-wide settings (name, task, pack sizing, the
+   * evaluation and probe sets) are the same in every point and read from this one, the first.
+   */
+  public List<StudyConfig> gridPoints() {
+    return points.isEmpty() ? List.of(this) : points;
+  }
+
+  /** This first point carrying the whole grid. */
+  StudyConfig withGrid(Sweep s, List<StudyConfig> all) {
+    return new StudyConfig(study, task, model, training, seeds, evaluation, probes, checkpointEvery, logEvery, s,
+        List.copyOf(all));
+  }
 
   /** The same study under another name (its table partitions and report): {@code --study}. */
   public StudyConfig withStudy(String name) {
-    return new StudyConfig(name, task, model, training, seeds, evaluation, probes, checkpointEvery, logEvery);
+    return new StudyConfig(name, task, model, training, seeds, evaluation, probes, checkpointEvery, logEvery, sweep,
+        points.stream().map(p -> p.withStudy(name)).toList());
   }
 
   /** This study with its packs sized for a GPU of {@code gib} GiB, at most {@code maxPackSize} runs each. */
@@ -34,7 +53,8 @@ public record StudyConfig(
     Training sized = new Training(t.steps(), t.batchSize(), t.beta1(), t.beta2(), t.eps(), t.weightDecays(),
         t.peakLrs(), t.schedule(), t.warmupSteps(), t.startLr(), t.minLr(), t.clipNorm(), maxPackSize, gib, t.mimic(),
         t.patience());
-    return new StudyConfig(study, task, model, sized, seeds, evaluation, probes, checkpointEvery, logEvery);
+    return new StudyConfig(study, task, model, sized, seeds, evaluation, probes, checkpointEvery, logEvery, sweep,
+        points.stream().map(p -> p.withGpuMemory(gib, maxPackSize)).toList());
   }
 
   /**

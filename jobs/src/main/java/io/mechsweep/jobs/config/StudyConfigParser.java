@@ -3,6 +3,7 @@ package io.mechsweep.jobs.config;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.mechsweep.analysis.tables.Tables;
 import io.mechsweep.jobs.tasks.Task;
@@ -42,13 +43,39 @@ public final class StudyConfigParser {
   private StudyConfigParser() {}
 
   public static StudyConfig parse(Path file) throws IOException {
-    if (!Files.isRegularFile(file)) {
-      throw new ConfigException(file.toString(), List.of("file not found"));
-    }
-    return parse(Files.readString(file), file.toString());
+    return parse(file, List.of());
+  }
+
+  /** The study in {@code file} with the command line's {@code --set} overrides ({@link Overrides}). */
+  public static StudyConfig parse(Path file, List<String> overrides) throws IOException {
+    return SweptConfigs.expand(read(file, overrides), source(file, overrides));
+  }
+
+  /**
+   * The first grid point of {@code file} carrying the sweep's axes, without expanding the others:
+   * what {@code plan} counts a grid by that is too large to list.
+   */
+  public static StudyConfig parseFirst(Path file, List<String> overrides) throws IOException {
+    return SweptConfigs.first(read(file, overrides), source(file, overrides));
   }
 
   public static StudyConfig parse(String yaml, String source) {
+    return SweptConfigs.expand(tree(yaml, source, List.of()), source);
+  }
+
+  /** The config tree of {@code file} with the overrides written in, not yet validated. */
+  static ObjectNode read(Path file, List<String> overrides) throws IOException {
+    if (!Files.isRegularFile(file)) {
+      throw new ConfigException(file.toString(), List.of("file not found"));
+    }
+    return tree(Files.readString(file), source(file, overrides), overrides);
+  }
+
+  static String source(Path file, List<String> overrides) {
+    return file + (overrides.isEmpty() ? "" : " with --set " + String.join(" --set ", overrides));
+  }
+
+  private static ObjectNode tree(String yaml, String source, List<String> overrides) {
     JsonNode root;
     try {
       root = YAML.readTree(yaml);
@@ -60,8 +87,19 @@ public final class StudyConfigParser {
     if (root == null || !root.isObject()) {
       throw new ConfigException(source, List.of("(top level): expected a mapping with study, task, model, training, seeds"));
     }
+    ObjectNode tree = (ObjectNode) root;
+    List<String> problems = Overrides.apply(tree, overrides, YAML);
+    if (!problems.isEmpty()) {
+      throw new ConfigException(source, problems);
+    }
+    return tree;
+  }
+
+  /** One grid point's config: every field holds a single value, or a list where the field is a list axis. */
+  static StudyConfig plain(JsonNode root, String source) {
     Fields f = new Fields();
-    f.onlyKeys(root, "", Set.of("study", "task", "model", "training", "seeds", "evaluation", "probes", "checkpoints", "logging"));
+    f.onlyKeys(root, "", Set.of("study", "task", "model", "training", "seeds", "evaluation", "probes", "checkpoints",
+        "logging", "sweep"));
     String study = f.string(root, "study", null);
     if (study == null) {
       f.problems().add("study: missing; allowed: a name of letters, digits, '-' or '_'");
@@ -131,7 +169,7 @@ public final class StudyConfigParser {
     if (!f.problems().isEmpty()) {
       throw new ConfigException(source, new ArrayList<>(f.problems()));
     }
-    return new StudyConfig(study, task, m, t, seeds, e, p, checkpointEvery, logEvery);
+    return new StudyConfig(study, task, m, t, seeds, e, p, checkpointEvery, logEvery, Sweep.NONE, List.of());
   }
 
   /** The model family; wiring fields default to the task's paper model. */

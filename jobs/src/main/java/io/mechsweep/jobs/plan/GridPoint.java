@@ -54,29 +54,4 @@ public record GridPoint(
   public Double initStd() {
     return init instanceof InitScheme.FixedStd s ? s.std() : null;
   }
-
-  /**
-   * What runs of one pack must share besides the model family: depth, tying, mimicking, and the
-   * variant where the task builds a different model per variant (else "").
-   */
-  record PackKey(int depth, boolean tiedLayers, int mimicSteps, String modelVariant) implements Comparable<PackKey> {
-    private static final java.util.Comparator<PackKey> ORDER = java.util.Comparator.comparingInt(PackKey::depth)
-        .thenComparing(PackKey::tiedLayers).thenComparingInt(PackKey::mimicSteps)
-        .thenComparing(PackKey::modelVariant);
-
-    @Override
-    public int compareTo(PackKey o) {
-      return ORDER.compare(this, o);
-    }
-
-    /** {@code d<depth>}, then {@code -tied} and {@code -mimic<steps>} where they apply. */
-    String label() {
-      return "d" + depth + (tiedLayers ? "-tied" : "") + (mimicSteps > 0 ? "-mimic" + mimicSteps : "")
-          + (modelVariant.isEmpty() ? "" : "-" + modelVariant);
-    }
-  }
-
-  PackKey packKey(boolean variantsChangeModel) {
-    return new PackKey(depth, tiedLayers, mimicSteps, variantsChangeModel ? dataVariant : "");
-  }
 }

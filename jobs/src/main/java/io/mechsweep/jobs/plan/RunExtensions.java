@@ -50,9 +50,9 @@ public final class RunExtensions {
         continue;
       }
       Candidate p = found.get();
-      String label = label(run) + " (" + run.runId() + ")";
+      String label = "run " + run.name() + " (" + run.runId() + ")";
       String lineage = p.runId() + "@" + p.steps();
-      String why = whyNot(plan.config(), run, p);
+      String why = whyNot(run.grid(), run, p);
       if (why != null) {
         out.printf("training: %s trains from step 0 rather than continuing %s: %s%n", label, lineage, why);
         continue;
@@ -132,15 +132,5 @@ public final class RunExtensions {
   /** A config as its JSON text reads back, so numbers compare alike whichever way they came. */
   private static ObjectNode normalized(Object config) throws IOException {
     return (ObjectNode) JSON.readTree(JSON.writeValueAsBytes(config));
-  }
-
-  /** The grid coordinates a researcher knows a run by. */
-  static String label(RunSpec run) {
-    GridPoint p = run.point();
-    StringBuilder s = new StringBuilder("run depth ").append(p.depth());
-    if (p.gamma() != null) {
-      s.append(" γ ").append(p.gamma());
-    }
-    return s.append(" seed ").append(p.seed()).toString();
   }
 }

@@ -3,44 +3,65 @@ package io.mechsweep.jobs.plan;
 import io.mechsweep.analysis.tables.RunConfig;
 import io.mechsweep.datagen.DatasetMetadata;
 import io.mechsweep.datagen.TrainSource;
+import io.mechsweep.jobs.config.ConfigException;
 import io.mechsweep.jobs.config.StudyConfig;
 import io.mechsweep.training.PackSpec;
 import io.mechsweep.training.TrainConfig;
 import io.mechsweep.training.checkpoint.RunStore;
-import io.mechsweep.training.mimic.MimicStage;
 import io.mechsweep.training.model.ModelConfig;
 import io.mechsweep.training.optim.LrSchedule;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.function.ToIntFunction;
 
 /**
- * A study's grid expanded into runs ({@link GridPoint#all} order), and runs grouped into packs of
- * equal shapes: packs take consecutive runs of one depth.
+ * A study's grid expanded into runs (sweep points in order, each in {@link GridPoint#all} order),
+ * named ({@link RunNames}), and grouped into packs of equal shapes ({@link PackShape}).
  */
 public record StudyPlan(StudyConfig config, String datasetId, List<RunSpec> runs) {
 
   public static StudyPlan of(StudyConfig c) {
     String datasetId = c.task().datasetId();
     List<RunSpec> runs = new ArrayList<>();
-    for (GridPoint point : GridPoint.all(c)) {
-      RunConfig resolved = resolved(c, datasetId, point);
-      runs.add(new RunSpec(DatasetMetadata.idOf("run", resolved), point, resolved));
+    Map<String, String> pointOf = new HashMap<>();
+    for (StudyConfig grid : c.gridPoints()) {
+      for (GridPoint point : GridPoint.all(grid)) {
+        RunConfig resolved = resolved(grid, datasetId, point);
+        String runId = DatasetMetadata.idOf("run", resolved);
+        String where = pointLabel(c, grid) + "seed " + point.seed();
+        String earlier = pointOf.putIfAbsent(runId, where);
+        if (earlier != null) {
+          throw new ConfigException(c.study() + "'s grid", List.of("sweep: " + earlier + " and " + where
+              + " are the same run (an axis whose value changes nothing there, e.g. a schedule field of a constant"
+              + " schedule); allowed: axes that change the runs"));
+        }
+        runs.add(new RunSpec(runId, point, resolved, grid, null));
+      }
     }
-    return new StudyPlan(c, datasetId, List.copyOf(runs));
+    List<String> names = RunNames.of(runs.stream().map(RunSpec::config).toList());
+    List<RunSpec> named = new ArrayList<>();
+    for (int i = 0; i < runs.size(); i++) {
+      named.add(runs.get(i).named(names.get(i)));
+    }
+    return new StudyPlan(c, datasetId, List.copyOf(named));
   }
 
-  /** The model of a grid point. */
-  public ModelConfig modelConfig(GridPoint point) {
-    return modelConfig(point.depth(), point.tiedLayers(), point.dataVariant());
+  private static String pointLabel(StudyConfig c, StudyConfig grid) {
+    int i = c.gridPoints().indexOf(grid);
+    return c.sweep().isEmpty() ? "" : "[" + c.sweep().points(i + 1).get(i).label() + "] ";
+  }
+
+  /** The model of a run: its grid point's model family, wired by the task. */
+  public static ModelConfig modelConfig(RunSpec run) {
+    return modelConfig(run.grid(), run.point().depth(), run.point().tiedLayers(), run.point().dataVariant());
   }
 
   /** The config's model family at one depth, rewired by the task for the variant where it does that. */
-  private ModelConfig modelConfig(int depth, boolean tiedLayers, String variant) {
+  private static ModelConfig modelConfig(StudyConfig config, int depth, boolean tiedLayers, String variant) {
     StudyConfig.Model m = config.model();
     ModelConfig planned = new ModelConfig(
         config.task().vocabSize(), config.task().classes(), config.task().seqLen(), m.dModel(), m.dFf(),
@@ -49,7 +70,9 @@ public record StudyPlan(StudyConfig config, String datasetId, List<RunSpec> runs
     return config.task().model(planned, variant);
   }
 
-  public TrainConfig trainConfig() {
+  /** How a run trains: its grid point's training settings. */
+  public static TrainConfig trainConfig(RunSpec run) {
+    StudyConfig config = run.grid();
     StudyConfig.Training t = config.training();
     LrSchedule schedule = t.schedule() == StudyConfig.Schedule.CONSTANT
         ? LrSchedule.constant(t.steps())
@@ -74,8 +97,8 @@ public record StudyPlan(StudyConfig config, String datasetId, List<RunSpec> runs
   }
 
   /**
-   * Packs of at most {@code training.pack_size} runs among {@code todo}; the runs of a pack share
-   * depth, layer tying and the mimicking stage ({@link GridPoint.PackKey}).
+   * Packs of at most {@code training.pack_size} runs among {@code todo}; the runs of a pack have
+   * equal shapes ({@link PackShape}).
    */
   public List<PackSpec> packs(List<RunSpec> todo) {
     return packs(todo, config.training().packSize());
@@ -91,25 +114,16 @@ public record StudyPlan(StudyConfig config, String datasetId, List<RunSpec> runs
    * first run) and returns how many runs of it a pack holds.
    */
   public List<PackSpec> packs(List<RunSpec> todo, ToIntFunction<PackSpec> sizeOf) {
-    Map<GridPoint.PackKey, List<RunSpec>> byKey = new TreeMap<>();
-    for (RunSpec r : todo) {
-      byKey.computeIfAbsent(r.point().packKey(config.task().variantsChangeModel()), d -> new ArrayList<>()).add(r);
-    }
     List<PackSpec> packs = new ArrayList<>();
-    byKey.forEach(
-        (key, runs) -> {
-          MimicStage mimic =
-              key.mimicSteps() > 0 ? new MimicStage(key.mimicSteps(), config.training().mimic().lr()) : null;
-          ModelConfig model = modelConfig(key.depth(), key.tiedLayers(), runs.get(0).point().dataVariant());
-          int size = sizeOf.applyAsInt(
-              new PackSpec(config.study() + "-" + key.label(), model, trainConfig(), mimic, List.of(runs.get(0).member())));
+    PackShape.group(this, todo).forEach(
+        (shape, runs) -> {
+          int size = sizeOf.applyAsInt(shape.pack(config.study() + "-" + shape.label(), runs.subList(0, 1)));
           if (size < 1) {
-            throw new IllegalArgumentException("pack size " + size + " for shape " + key.label() + ": at least 1");
+            throw new IllegalArgumentException("pack size " + size + " for shape " + shape.label() + ": at least 1");
           }
           for (int i = 0; i < runs.size(); i += size) {
-            List<RunSpec> members = runs.subList(i, Math.min(runs.size(), i + size));
-            String packId = config.study() + "-" + key.label() + "-" + (i / size);
-            packs.add(new PackSpec(packId, model, trainConfig(), mimic, members.stream().map(RunSpec::member).toList()));
+            String packId = config.study() + "-" + shape.label() + "-" + (i / size);
+            packs.add(shape.pack(packId, runs.subList(i, Math.min(runs.size(), i + size))));
           }
         });
     return packs;

@@ -65,7 +65,7 @@ public final class ProbeStage {
         if (done.contains(run.runId() + "@" + step)) {
           already++;
         } else {
-          todo.add(new CheckpointRef(run.runId(), step, plan.modelConfig(run.point())));
+          todo.add(new CheckpointRef(run.runId(), step, StudyPlan.modelConfig(run)));
         }
       }
     }

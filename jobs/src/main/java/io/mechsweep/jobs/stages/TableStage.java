@@ -28,13 +28,15 @@ public final class TableStage {
       TableStore tables, StudyPlan plan, DatasetMetadata dataset, String datasetDir, List<RunOutcome> outcomes) {
     String study = plan.config().study();
     List<Row> runs = new ArrayList<>();
+    List<Row> params = new ArrayList<>();
     List<Row> metrics = new ArrayList<>();
     List<Row> evals = new ArrayList<>();
     List<Task.RunResult> results = new ArrayList<>();
     for (int i = 0; i < plan.runs().size(); i++) {
       RunSpec spec = plan.runs().get(i);
       RunOutcome o = outcomes.get(i);
-      runs.add(TableRows.run(spec.runId(), spec.config(), o));
+      runs.add(TableRows.run(spec.runId(), spec.name(), spec.config(), o));
+      params.addAll(TableRows.params(spec.runId(), spec.config()));
       metrics.addAll(TableRows.metrics(o));
       evals.addAll(TableRows.evals(o));
       results.add(new Task.RunResult(spec, o));
@@ -44,6 +46,7 @@ public final class TableStage {
     Dataset<Row> fresh = tables.frame(Tables.RUNS, runs);
     tables.replace(Tables.RUNS, study, tables.others(Tables.RUNS, study, fresh, "run_id")
         .withColumn("current_config", functions.lit(false)).unionByName(fresh).coalesce(1));
+    keepingHistory(tables, Tables.RUN_PARAMS, study, params, "run_id");
     keepingHistory(tables, Tables.METRICS, study, metrics, "run_id");
     keepingHistory(tables, Tables.EVALS, study, evals, "run_id");
     plan.config().task().tableRows(results)

@@ -6,6 +6,7 @@ import io.mechsweep.jobs.plan.PackSizing;
 import io.mechsweep.jobs.plan.RunExtensions;
 import io.mechsweep.jobs.plan.RunSpec;
 import io.mechsweep.jobs.plan.StudyPlan;
+import io.mechsweep.jobs.status.StudyRoster;
 import io.mechsweep.training.PackSpec;
 import io.mechsweep.training.PackTrainer;
 import io.mechsweep.training.TorchRuntime;
@@ -56,6 +57,7 @@ public final class TrainingStage {
     List<PackSpec> packs = PackSizing.packs(plan, todo, data, out);
     out.printf("training: %d runs (%d already done) in %d packs of up to %d%n",
         plan.runs().size(), done.size(), packs.size(), PackSizing.upTo(plan.config().training(), packs));
+    writeRoster(spark, plan, packs, store);
     if (!packs.isEmpty()) {
       Map<String, Object> configs = new HashMap<>();
       todo.forEach(r -> configs.put(r.runId(), r.config()));
@@ -83,6 +85,17 @@ public final class TrainingStage {
       ordered.add(done.get(run.runId()));
     }
     return ordered;
+  }
+
+  /** Who is who for {@code mechsweep status} while the tables do not have the runs yet. */
+  private static void writeRoster(SparkSession spark, StudyPlan plan, List<PackSpec> packs, RunStore store)
+      throws IOException {
+    Map<String, String> packOf = new HashMap<>();
+    packs.forEach(p -> p.members().forEach(m -> packOf.put(m.runId(), p.packId())));
+    List<StudyRoster.Entry> entries = plan.runs().stream()
+        .map(r -> new StudyRoster.Entry(r.runId(), r.name(), packOf.get(r.runId()), r.config().steps())).toList();
+    new StudyRoster(plan.config().study(), plan.config().task().kind().name(), entries)
+        .write(new io.mechsweep.training.checkpoint.HadoopFiles(spark.sparkContext().hadoopConfiguration()), store.root());
   }
 
   /**

@@ -1,4 +1,4 @@
-package io.mechsweep.jobs;
+package io.mechsweep.jobs.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mechsweep.jobs.stages.SparkSessions;
@@ -19,7 +19,7 @@ import org.apache.hadoop.fs.Path;
  * it: they read the tables by path, and every table write is an atomic swap.
  */
 public final class RootLock implements AutoCloseable {
-  static final String FILE = "mechsweep.lock";
+  public static final String FILE = "mechsweep.lock";
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** Who holds a root: enough to find it ({@code ps}, {@code kill}) and judge whether it is alive. */

@@ -1,4 +1,4 @@
-package io.mechsweep.jobs;
+package io.mechsweep.jobs.cli;
 
 import io.mechsweep.jobs.stages.CatalogPassword;
 import io.mechsweep.jobs.stages.SparkSessions;
@@ -50,7 +50,7 @@ final class CommonOptions {
       }
       return mode;
     } catch (IllegalArgumentException e) {
-      throw new CommandLine.ParameterException(new CommandLine(new Main()), "--catalog: got '" + catalog
+      throw new CommandLine.ParameterException(new CommandLine(this), "--catalog: got '" + catalog
           + "'; allowed: embedded, session, none, or a metastore database's JDBC URL jdbc:postgresql://…");
     }
   }

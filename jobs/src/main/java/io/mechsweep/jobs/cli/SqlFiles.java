@@ -1,4 +1,4 @@
-package io.mechsweep.jobs;
+package io.mechsweep.jobs.cli;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -7,10 +7,10 @@ import java.util.List;
  * Splits a .sql file into statements: {@code --} comments dropped, {@code ;} ends a statement.
  * Simple on purpose (for analysis/sql/): neither may appear inside a string literal.
  */
-final class SqlFiles {
+public final class SqlFiles {
   private SqlFiles() {}
 
-  static List<String> statements(String text) {
+  public static List<String> statements(String text) {
     StringBuilder withoutComments = new StringBuilder();
     for (String line : text.split("\n", -1)) {
       int comment = line.indexOf("--");

@@ -1,4 +1,4 @@
-package io.mechsweep.jobs;
+package io.mechsweep.jobs.cli;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
@@ -39,7 +39,7 @@ import picocli.CommandLine.Spec;
         + " study's first run against training/python/reference.py bench (the same model and training"
         + " step in PyTorch), both measured now on this machine. Needs /usr/bin/python3 with Debian's"
         + " python3-torch and libopenblas0-pthread.")
-final class Bench implements Callable<Integer> {
+public final class Bench implements Callable<Integer> {
   /** Timed steps of the untimed warm-up pack run before the table. */
   private static final int WARMUP_STEPS = 5;
   /** Rows per evaluation set: evaluation runs only at the first and last step and is not timed. */
@@ -59,10 +59,10 @@ final class Bench implements Callable<Integer> {
       description = "The PyTorch reference script (its bench mode).") Path reference;
 
   /** The study's first run as a benchmark setup: its model, task data, init, lr, wd, clipping, batch. */
-  static TrainingBenchmark.Setup setup(StudyConfig c) {
+  public static TrainingBenchmark.Setup setup(StudyConfig c) {
     StudyPlan plan = StudyPlan.of(c);
     RunSpec run = plan.runs().get(0);
-    return new TrainingBenchmark.Setup(c.task().kind().name(), plan.modelConfig(run.point()),
+    return new TrainingBenchmark.Setup(c.task().kind().name(), StudyPlan.modelConfig(run),
         c.task().generateInMemory(EVAL_ROWS), run.point().init(), run.point().peakLr(), run.point().weightDecay(),
         c.training().clipNorm(), c.training().batchSize());
   }

@@ -1,9 +1,10 @@
-package io.mechsweep.jobs;
+package io.mechsweep.jobs.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mechsweep.analysis.tables.Tables;
+import io.mechsweep.jobs.StudyRunner;
 import io.mechsweep.jobs.stages.SparkSessions;
 import java.io.IOException;
 import java.io.PrintStream;
