@@ -38,17 +38,54 @@ public final class SqlCommand implements Callable<Integer>, UnderRoot {
   @Option(names = "--limit", defaultValue = "200", description = "Rows to print. Default: ${DEFAULT-VALUE}.")
   int limit;
 
+  @Option(names = "--format", defaultValue = "table", paramLabel = "FORMAT",
+      description = "table (Spark's), csv, json or markdown. Default: ${DEFAULT-VALUE}.")
+  String format;
+
+  @Option(names = "--out", paramLabel = "FILE", description = "Write the result to FILE instead of the terminal.")
+  Path outFile;
+
+  @Option(names = "--list", description = "List the catalog's tables and views with their columns.")
+  boolean list;
+
   @Override
   public Integer call() throws Exception {
-    if ((query == null) == (file == null)) {
-      throw new CommandLine.ParameterException(new CommandLine(this), "give either a QUERY or --file FILE.sql");
+    if (list == (query != null || file != null) || query != null && file != null) {
+      throw new CommandLine.ParameterException(new CommandLine(this), "give either a QUERY, --file FILE.sql or --list");
     }
-    List<String> statements = query != null ? List.of(query) : SqlFiles.statements(java.nio.file.Files.readString(file));
+    ResultFormat as;
+    try {
+      as = ResultFormat.valueOf(format.toUpperCase(java.util.Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(new CommandLine(this),
+          "--format: got '" + format + "'; allowed: table, csv, json, markdown");
+    }
+    List<String> statements = list ? List.of() : query != null ? List.of(query)
+        : SqlFiles.statements(java.nio.file.Files.readString(file));
+    java.io.PrintStream out = outFile == null ? System.out : new java.io.PrintStream(
+        java.nio.file.Files.newOutputStream(outFile), true, java.nio.charset.StandardCharsets.UTF_8);
     try (SqlSession session = SqlSession.open(common)) {
+      if (list) {
+        for (String name : catalogNames()) {
+          out.println(name + ": " + String.join(", ", session.columns(name)));
+        }
+      }
       for (String statement : statements) {
-        session.show(statement, limit, System.out);
+        session.write(statement, limit, as, out);
+      }
+    } finally {
+      if (outFile != null) {
+        out.close();
       }
     }
     return ExitCodes.OK;
+  }
+
+  /** The tables, then the views, by their catalog names, from the task registry. */
+  private static List<String> catalogNames() {
+    List<String> out = new java.util.ArrayList<>();
+    io.mechsweep.jobs.tasks.Tasks.tables().forEach(t -> out.add(io.mechsweep.analysis.tables.Tables.DATABASE + "." + t.name()));
+    io.mechsweep.jobs.tasks.Tasks.views().forEach(v -> out.add(io.mechsweep.analysis.tables.Tables.DATABASE + "." + v));
+    return out;
   }
 }

@@ -8,6 +8,7 @@ import io.mechsweep.jobs.StudyRunner;
 import io.mechsweep.jobs.stages.SparkSessions;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.util.List;
 import java.util.function.Function;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -87,15 +88,21 @@ public final class SqlSession implements AutoCloseable {
 
   /** Prints a statement's result as Spark's table, up to {@code limit} rows. */
   public void show(String statement, int limit, PrintStream out) {
+    write(statement, limit, ResultFormat.TABLE, out);
+  }
+
+  /** Writes a statement's result in {@code format}, up to {@code limit} rows. */
+  void write(String statement, int limit, ResultFormat format, PrintStream out) {
     retrying(statement, result -> {
-      // show() prints through Scala's Console, bound to the System.out of its first use: print
-      // to the stream asked for (a caller may have redirected System.out).
-      scala.Console.withOut(out, (scala.Function0<Object>) () -> {
-        result.show(limit, false);
-        return null;
-      });
+      format.write(result, limit, out);
       return null;
     });
+  }
+
+  /** The columns of a table or view of the catalog, as {@code name type}. */
+  List<String> columns(String name) {
+    return java.util.Arrays.stream(spark.table(name).schema().fields())
+        .map(f -> f.name() + " " + f.dataType().simpleString()).toList();
   }
 
   /**
