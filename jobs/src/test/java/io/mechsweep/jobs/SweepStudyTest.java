@@ -1,0 +1,77 @@
+package io.mechsweep.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A swept study through the command line: plan before (writing nothing), the study, status after,
+ * the tables' run names and run_params, and SQL as CSV.
+ */
+class SweepStudyTest {
+  @TempDir Path tmp;
+
+  /** A command as {@link MainTest#run}, with what it prints on System.out in {@code out}. */
+  private static MainTest.Run run(String... args) {
+    java.io.PrintStream before = System.out;
+    java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+    System.setOut(new java.io.PrintStream(printed, true, java.nio.charset.StandardCharsets.UTF_8));
+    try {
+      MainTest.Run r = MainTest.run(args);
+      return new MainTest.Run(r.code(), r.out() + printed.toString(java.nio.charset.StandardCharsets.UTF_8), r.err());
+    } finally {
+      System.setOut(before);
+    }
+  }
+
+  @Test
+  void aSweptStudyPlansTrainsShowsItsStatusAndAnswersSqlByAxis() throws Exception {
+    Path config = tmp.resolve("swept.yaml");
+    Files.writeString(config, SweepConfigTest.SWEPT);
+    Path root = tmp.resolve("root");
+
+    MainTest.Run plan = run("plan", config.toString(), "--root", root.toString());
+    assertThat(plan.code()).as(plan.err()).isZero();
+    assertThat(plan.out()).contains("axes: model.d_model [16, 32]; training.batch_size [16, 32]; seeds [1, 2]")
+        .contains("runs: 8; in the root: 0 done, 0 failed (--retry-failed trains them), 8 to train in 4 packs")
+        .contains("d_model=16 batch_size=16 seed=1");
+    assertThat(root).as("plan writes nothing").doesNotExist();
+
+    MainTest.Run study = run("study", config.toString(), "--root", root.toString(), "--catalog", "none");
+    assertThat(study.code()).as(study.err()).isZero();
+    assertThat(study.out()).contains("training: 8 runs (0 already done) in 4 packs of up to 2");
+
+    MainTest.Run status = run("status", "--root", root.toString());
+    assertThat(status.code()).as(status.err()).isZero();
+    assertThat(status.out()).contains("study ext (task varassign, 8 runs): 8 finished, 0 running, 0 failed, 0 pending");
+    assertThat(run("plan", config.toString(), "--root", root.toString(), "--set", "training.steps=30").out())
+        .as("a changed config's runs are new").contains("0 done, 0 failed (--retry-failed trains them), 8 to train");
+    assertThat(run("plan", config.toString(), "--root", root.toString()).out()).contains("8 done, 0 failed");
+
+    MainTest.Run csv = run("sql", "--root", root.toString(), "--format", "csv",
+        "select r.run_name, r.batch_size, p.value as d_model from mechsweep.runs r join mechsweep.run_params p"
+            + " using (study, run_id) where p.name = 'd_model' order by r.run_name");
+    assertThat(csv.code()).as(csv.err()).isZero();
+    List<String> lines = csv.out().lines().toList();
+    assertThat(lines.get(0)).isEqualTo("run_name,batch_size,d_model");
+    Map<String, String[]> byName = new HashMap<>();
+    lines.subList(1, lines.size()).forEach(l -> byName.put(l.split(",")[0], l.split(",")));
+    assertThat(byName).hasSize(8);
+    String[] row = byName.get("d_model=32 batch_size=16 seed=2");
+    assertThat(Arrays.asList(row)).containsExactly("d_model=32 batch_size=16 seed=2", "16", "32");
+
+    MainTest.Run list = run("sql", "--root", root.toString(), "--list");
+    assertThat(list.out()).contains("mechsweep.run_params: run_id string, name string, value string")
+        .contains("mechsweep.runs: run_id string");
+    MainTest.Run format = run("sql", "--root", root.toString(), "--format", "xml", "select 1");
+    assertThat(format.code()).isEqualTo(2);
+    assertThat(format.err()).contains("--format: got 'xml'; allowed: table, csv, json, markdown");
+  }
+}
