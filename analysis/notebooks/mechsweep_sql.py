@@ -6,7 +6,7 @@ io.mechsweep.jobs.SqlSession answers the queries, with the options of `bin/mechs
 
     import mechsweep_sql
     db = mechsweep_sql.connect()            # $MECHSWEEP_ROOT or <repo>/mechsweep-out
-    df = db.sql("select * from mechsweep.phase_diagram")
+    df = db.sql("select * from mechsweep.anchor_phase_diagram")
     db.close()
 """
 

@@ -3,5 +3,5 @@
 SELECT study, depth, gamma, weight_decay, solution_type, no_fit,
        round(seen_accuracy, 3) AS seen, round(inferential_accuracy, 3) AS inferential,
        round(symmetric_accuracy, 3) AS symmetric, run_solution_types
-FROM mechsweep.phase_diagram
+FROM mechsweep.anchor_phase_diagram
 ORDER BY study, weight_decay, depth, gamma;

@@ -6,7 +6,7 @@ SELECT r.study, r.depth, r.gamma, count(DISTINCT r.run_id) AS runs,
        round(avg(CASE WHEN p.probe = 'condensed_fraction' THEN p.value END), 3) AS condensed_fraction,
        round(avg(CASE WHEN p.probe = 'clusters' THEN p.value END), 1) AS clusters
 FROM mechsweep.probes p
-JOIN mechsweep.run_summary r ON r.study = p.study AND r.run_id = p.run_id AND p.step = r.probe_step
+JOIN mechsweep.anchor_run_summary r ON r.study = p.study AND r.run_id = p.run_id AND p.step = r.probe_step
 WHERE p.tensor = 'blocks.0.attn.q' AND p.probe IN ('effective_rank', 'stable_rank', 'condensed_fraction', 'clusters')
 GROUP BY r.study, r.depth, r.gamma
 ORDER BY r.study, r.depth, r.gamma;

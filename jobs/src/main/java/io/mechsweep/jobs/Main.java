@@ -29,7 +29,7 @@ import picocli.CommandLine.Command;
           + " write Parquet result tables you can query with SQL.",
       "",
       "Start with:  bin/mechsweep study conf/studies/anchor-quickstart.yaml",
-      "Then:        bin/mechsweep sql \"select * from mechsweep.phase_diagram\"",
+      "Then:        bin/mechsweep sql \"select * from mechsweep.anchor_phase_diagram\"",
     },
     subcommands = {PlanCommand.class, GenerateCommand.class, TrainCommand.class, ProbeCommand.class,
         StudyCommand.class, StatusCommand.class, ReportCommand.class, SqlCommand.class, ExportPacksCommand.class,

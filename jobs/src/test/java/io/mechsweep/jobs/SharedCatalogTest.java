@@ -32,7 +32,7 @@ class SharedCatalogTest {
       + " (select count(*) from mechsweep.metrics where study = 'tiny') metrics,"
       + " (select count(*) from mechsweep.evals where study = 'tiny') evals,"
       + " (select count(*) from mechsweep.probes where study = 'tiny') probes,"
-      + " (select count(*) from mechsweep.phase_diagram where study = 'tiny') phase_diagram_rows";
+      + " (select count(*) from mechsweep.anchor_phase_diagram where study = 'tiny') phase_diagram_rows";
 
   @TempDir static Path tmp;
   static Map<String, String> dbEnv;

@@ -114,7 +114,7 @@ class StudyEndToEndTest {
       assertThat(r.getLong(4)).isEqualTo(3);
       assertThat(r.getDouble(3)).isCloseTo(r.getDouble(2), org.assertj.core.data.Offset.offset(1e-9));
     });
-    assertThat(spark.sql("select count(*) from mechsweep.run_summary where inferential_accuracy_train_keys is not null"
+    assertThat(spark.sql("select count(*) from mechsweep.anchor_run_summary where inferential_accuracy_train_keys is not null"
         + " and symmetric_accuracy_heldout_keys is not null").first().getLong(0)).isEqualTo(8);
     Row run = spark.sql("select status, final_step, depth, gamma, config_json from mechsweep.runs limit 1").first();
     assertThat(run.getString(0)).isEqualTo("finished");
@@ -145,12 +145,12 @@ class StudyEndToEndTest {
         .hasSize(checkpoints * 3) // half the runs have 1 layer, half 2; two probe sets
         .allSatisfy(r -> assertThat(r.getDouble(0)).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-5)));
 
-    List<Row> cells = spark.sql("select depth, gamma, solution_type, runs, no_fit from mechsweep.phase_diagram"
+    List<Row> cells = spark.sql("select depth, gamma, solution_type, runs, no_fit from mechsweep.anchor_phase_diagram"
         + " order by depth, gamma").collectAsList();
     assertThat(cells).hasSize(4).allSatisfy(c -> assertThat(c.getLong(3)).isEqualTo(2));
     assertThat(cells).extracting(c -> c.getInt(0) + "/" + c.getDouble(1))
         .containsExactly("1/0.3", "1/0.8", "2/0.3", "2/0.8");
-    assertThat(spark.sql("select count(*) from mechsweep.run_summary where probe_step = 12"
+    assertThat(spark.sql("select count(*) from mechsweep.anchor_run_summary where probe_step = 12"
         + " and l1_wq_effective_rank > 0 and l1_unseen_a2_to_a1 is not null").first().getLong(0)).isEqualTo(8);
 
     Path index = root.resolve("reports/tiny/index.html");
@@ -278,8 +278,8 @@ class StudyEndToEndTest {
     io.mechsweep.analysis.tables.Views pathViews =
         io.mechsweep.analysis.tables.Views.register(spark, new TableStore(spark, root.toString(), false),
             Tasks.tables(), Tasks.views());
-    assertThat(pathViews.sql("select * from ${db}phase_diagram order by depth, gamma").collectAsList())
-        .containsExactlyElementsOf(spark.sql("select * from mechsweep.phase_diagram order by depth, gamma").collectAsList());
+    assertThat(pathViews.sql("select * from ${db}anchor_phase_diagram order by depth, gamma").collectAsList())
+        .containsExactlyElementsOf(spark.sql("select * from mechsweep.anchor_phase_diagram order by depth, gamma").collectAsList());
   }
 
   @Test
@@ -291,7 +291,7 @@ class StudyEndToEndTest {
     System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
     try {
       assertThat(Main.execute(System.out, System.err, "sql", "--root", root.toString(),
-          "select depth, gamma, solution_type from mechsweep.phase_diagram order by depth, gamma")).isZero();
+          "select depth, gamma, solution_type from mechsweep.anchor_phase_diagram order by depth, gamma")).isZero();
       Path config = Files.writeString(root.resolve("tiny.yaml"), StudyConfigParserTest.TINY);
       assertThat(Main.execute(System.out, System.err, "study", "--root", root.toString(), config.toString(),
           "--reprobe")).isZero();
@@ -299,7 +299,7 @@ class StudyEndToEndTest {
       assertThat(Main.execute(System.out, new PrintStream(err), "report", "--root", root.toString(), "tiny")).isZero();
       assertThat(Main.execute(System.out, new PrintStream(err), "report", "--root", root.toString(), "nope")).isEqualTo(2);
       assertThat(Main.execute(System.out, new PrintStream(err), "sql", "--root", root.toString(),
-          "select no_such_column from mechsweep.phase_diagram")).isEqualTo(2);
+          "select no_such_column from mechsweep.anchor_phase_diagram")).isEqualTo(2);
     } finally {
       System.setOut(stdout);
     }

@@ -30,15 +30,15 @@ public final class AnchorReport implements TaskReport {
 
   @Override
   public void write(ReportPage page) throws IOException {
-    List<Row> cells = page.query("SELECT * FROM ${db}phase_diagram WHERE study = '%s' ORDER BY weight_decay, depth, gamma");
+    List<Row> cells = page.query("SELECT * FROM ${db}anchor_phase_diagram WHERE study = '%s' ORDER BY weight_decay, depth, gamma");
     if (cells.isEmpty()) {
       throw new IOException("study '" + page.study() + "' has no runs in the tables; run `mechsweep study` for it first");
     }
-    List<Row> runs = page.query("SELECT * FROM ${db}run_summary WHERE study = '%s'"
+    List<Row> runs = page.query("SELECT * FROM ${db}anchor_run_summary WHERE study = '%s'"
         + " ORDER BY depth, gamma, peak_lr, weight_decay, seed");
     phaseDiagram(page, cells);
     page.heading("Runs");
-    page.paragraph("Final solution and the headline probes at each run's last checkpoint (view run_summary;"
+    page.paragraph("Final solution and the headline probes at each run's last checkpoint (view anchor_run_summary;"
         + " l1/l2 = layer 1/2, unseen = the pair (4,3)).");
     page.table(page.frame("SELECT run_id, depth, gamma, peak_lr, weight_decay, seed, status,"
         + " final_loss, solution_type, seen_accuracy, inferential_accuracy, symmetric_accuracy, probe_step,"
@@ -46,7 +46,7 @@ public final class AnchorReport implements TaskReport {
         + " l1_unseen_a1_to_key, l2_seen_same_target_cos, l2_seen_different_target_cos,"
         + " l2_unseen_vs_inferential_cos, l2_unseen_vs_symmetric_cos, inferential_accuracy_train_keys,"
         + " symmetric_accuracy_train_keys, inferential_accuracy_heldout_keys, symmetric_accuracy_heldout_keys"
-        + " FROM ${db}run_summary WHERE study = '%s' ORDER BY depth, gamma, peak_lr, weight_decay, seed"));
+        + " FROM ${db}anchor_run_summary WHERE study = '%s' ORDER BY depth, gamma, peak_lr, weight_decay, seed"));
     keySides(page);
     complexity(page);
     attention(page, runs);
@@ -74,10 +74,10 @@ public final class AnchorReport implements TaskReport {
       page.image(name, Charts.phaseDiagram(title, e.getValue()), "phase diagram, weight decay " + e.getKey());
     }
     page.paragraph("Colour = solution type of the cell (best learning rate per mapping among those that fit the"
-        + " seen pairs, accuracies averaged over seeds); grey = no_fit. Cells of view phase_diagram:");
+        + " seen pairs, accuracies averaged over seeds); grey = no_fit. Cells of view anchor_phase_diagram:");
     page.table(page.frame("SELECT depth, gamma, weight_decay, solution_type, no_fit,"
         + " seen_accuracy, inferential_accuracy, symmetric_accuracy, best_lr_inferential, best_lr_symmetric,"
-        + " learning_rates, runs, finished_runs, run_solution_types FROM ${db}phase_diagram WHERE study = '%s'"
+        + " learning_rates, runs, finished_runs, run_solution_types FROM ${db}anchor_phase_diagram WHERE study = '%s'"
         + " ORDER BY weight_decay, depth, gamma"));
   }
 
@@ -92,7 +92,7 @@ public final class AnchorReport implements TaskReport {
         + " count(inferential_accuracy_heldout_keys) AS runs_heldout_keys,"
         + " avg(inferential_accuracy_heldout_keys) AS inferential_heldout_keys,"
         + " avg(symmetric_accuracy_heldout_keys) AS symmetric_heldout_keys"
-        + " FROM ${db}run_summary WHERE study = '%s' AND status = 'finished' GROUP BY depth, gamma"
+        + " FROM ${db}anchor_run_summary WHERE study = '%s' AND status = 'finished' GROUP BY depth, gamma"
         + " ORDER BY depth, gamma"));
   }
 
@@ -105,10 +105,10 @@ public final class AnchorReport implements TaskReport {
         + " avg(l1_wq_effective_rank) AS effective_rank, avg(l1_wq_stable_rank) AS stable_rank,"
         + " avg(l1_wq_condensed_fraction) AS condensed_fraction, avg(l1_wq_clusters) AS clusters,"
         + " avg(embed_cov_top_share) AS embed_cov_top_share"
-        + " FROM ${db}run_summary WHERE study = '%s' AND probe_step IS NOT NULL GROUP BY depth, gamma"
+        + " FROM ${db}anchor_run_summary WHERE study = '%s' AND probe_step IS NOT NULL GROUP BY depth, gamma"
         + " ORDER BY depth, gamma");
     List<Row> perRun = page.query("SELECT depth, gamma, l1_wq_effective_rank, l1_wq_condensed_fraction"
-        + " FROM ${db}run_summary WHERE study = '%s' AND probe_step IS NOT NULL");
+        + " FROM ${db}anchor_run_summary WHERE study = '%s' AND probe_step IS NOT NULL");
     if (perRun.isEmpty()) {
       page.paragraph("No probed checkpoints yet.");
       return;
@@ -119,7 +119,7 @@ public final class AnchorReport implements TaskReport {
         points(perRun, "l1_wq_condensed_fraction")), "condensation against gamma");
     page.table(byGamma);
     List<Row> spectra = page.query("SELECT r.depth, r.gamma, p.bucket, avg(p.value) AS value"
-        + " FROM ${db}probes p JOIN ${db}run_summary r ON p.study = r.study AND p.run_id = r.run_id"
+        + " FROM ${db}probes p JOIN ${db}anchor_run_summary r ON p.study = r.study AND p.run_id = r.run_id"
         + " AND p.step = r.probe_step WHERE p.study = '%s' AND p.probe = '" + WeightProbes.SINGULAR_VALUE
         + "' AND p.tensor = '" + FIRST_WQ + "' GROUP BY r.depth, r.gamma, p.bucket");
     Map<Integer, Map<Double, double[]>> byDepth = new TreeMap<>();
@@ -147,7 +147,7 @@ public final class AnchorReport implements TaskReport {
       }
     }
     Map<String, List<Row>> flows = page.byRun("SELECT p.run_id, p.layer, p.bucket, p.value FROM ${db}probes p"
-        + " JOIN ${db}run_summary r ON p.study = r.study AND p.run_id = r.run_id AND p.step = r.probe_step"
+        + " JOIN ${db}anchor_run_summary r ON p.study = r.study AND p.run_id = r.run_id AND p.step = r.probe_step"
         + " WHERE p.study = '%s' AND p.probe = '" + AnchorProbes.ATTN_FLOW + "' AND p.probe_set = '"
         + AnchorProbes.UNSEEN + "' AND p.head = 0");
     for (Row run : chosen.values()) {

@@ -28,8 +28,8 @@ public final class AnchorTables {
           .add("mapping_threshold", DoubleType, false)
           .add("is_final", BooleanType, false));
 
-  public static final String PHASE_DIAGRAM = "phase_diagram";
-  public static final String RUN_SUMMARY = "run_summary";
+  public static final String PHASE_DIAGRAM = "anchor_phase_diagram";
+  public static final String RUN_SUMMARY = "anchor_run_summary";
   public static final List<String> VIEWS = List.of(PHASE_DIAGRAM, RUN_SUMMARY);
 
   private AnchorTables() {}

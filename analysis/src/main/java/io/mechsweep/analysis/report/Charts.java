@@ -46,7 +46,7 @@ public final class Charts {
 
   private Charts() {}
 
-  /** One phase-diagram cell, as the {@code phase_diagram} view has it. */
+  /** One phase-diagram cell, as the {@code anchor_phase_diagram} view has it. */
   public record Cell(int depth, double gamma, String solutionType, Double seen, Double inferential, Double symmetric) {}
 
   /** γ on x, depth on y, one square per cell coloured by solution type, accuracies written in. */

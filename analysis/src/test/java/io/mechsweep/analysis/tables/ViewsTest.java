@@ -42,6 +42,11 @@ class ViewsTest {
     run(runs, solutions, "c1", 3, 0.3, 1e-4, 1, new double[] {0.3, 0.0, 0.0});
     run(runs, solutions, "c2", 3, 0.3, 1e-4, 2, new double[] {0.5, 0.1, 0.1});
     run(runs, solutions, "d1", 3, 0.8, 1e-4, 1, null); // failed: no solution rows
+    // A run of an earlier config of the study, and another task's run in the same partition.
+    run(runs, solutions, "old1", 2, 0.8, 1e-4, 3, new double[] {0.99, 0.99, 0.0});
+    runs.set(runs.size() - 1, with(runs.get(runs.size() - 1), 26, false));
+    run(runs, solutions, "lego1", 2, 0.8, 1e-4, 4, new double[] {0.99, 0.99, 0.0});
+    runs.set(runs.size() - 1, with(runs.get(runs.size() - 1), 2, "lego"));
     List<Row> probes = List.of(
         probe("b1", 6, "effective_rank", "blocks.0.attn.q", null, null, "all", 50.0),
         probe("b1", 12, "effective_rank", "blocks.0.attn.q", null, null, "all", 40.0),
@@ -66,7 +71,7 @@ class ViewsTest {
   void phaseDiagramKeepsTheBestFittingLearningRatePerMappingAndMarksNoFit() {
     List<Row> cells = views.sql("select depth, gamma, solution_type, no_fit, seen_accuracy, inferential_accuracy,"
         + " symmetric_accuracy, best_lr_inferential, learning_rates, runs, finished_runs, run_solution_types"
-        + " from ${db}phase_diagram order by depth, gamma").collectAsList();
+        + " from ${db}anchor_phase_diagram order by depth, gamma").collectAsList();
     assertThat(cells).hasSize(4);
 
     Row symmetric = cells.get(0); // depth 2, γ 0.3
@@ -98,13 +103,35 @@ class ViewsTest {
   @Test
   void runSummaryReadsEachRunsLastProbedCheckpoint() {
     Row b1 = views.sql("select probe_step, l1_wq_effective_rank, l1_unseen_a2_to_a1, solution_type"
-        + " from ${db}run_summary where run_id = 'b1'").first();
+        + " from ${db}anchor_run_summary where run_id = 'b1'").first();
     assertThat(b1.getInt(0)).isEqualTo(12);
     assertThat(b1.getDouble(1)).isEqualTo(40.0);
     assertThat(b1.getDouble(2)).isEqualTo(0.7);
     assertThat(b1.getString(3)).isEqualTo("symmetric");
-    assertThat(views.sql("select count(*) from ${db}run_summary").first().getLong(0)).isEqualTo(9);
-    assertThat(views.sql("select probe_step from ${db}run_summary where run_id = 'd1'").first().isNullAt(0)).isTrue();
+    assertThat(views.sql("select count(*) from ${db}anchor_run_summary").first().getLong(0)).isEqualTo(9);
+    assertThat(views.sql("select probe_step from ${db}anchor_run_summary where run_id = 'd1'").first().isNullAt(0)).isTrue();
+  }
+
+  /** {@code row} with column {@code i} set to {@code value}. */
+  private static Row with(Row row, int i, Object value) {
+    Object[] values = new Object[row.length()];
+    for (int c = 0; c < values.length; c++) {
+      values[c] = c == i ? value : row.get(c);
+    }
+    return RowFactory.create(values);
+  }
+
+  @Test
+  void viewsShowTheirTasksCurrentGridAndHistoryTwinsEveryConfig() {
+    assertThat(views.sql("select run_id from ${db}anchor_run_summary").collectAsList())
+        .extracting(r -> r.getString(0)).doesNotContain("old1", "lego1").hasSize(9);
+    assertThat(views.sql("select run_id from ${db}anchor_run_summary_history").collectAsList())
+        .extracting(r -> r.getString(0)).contains("old1").doesNotContain("lego1").hasSize(10);
+    // The history phase diagram counts the superseded run in its cell; the current one does not.
+    assertThat(views.sql("select runs from ${db}anchor_phase_diagram where depth = 2 and gamma = 0.8").first().getLong(0))
+        .isEqualTo(4);
+    assertThat(views.sql("select runs from ${db}anchor_phase_diagram_history where depth = 2 and gamma = 0.8").first()
+        .getLong(0)).isEqualTo(5);
   }
 
   /** @param acc seen, inferential, symmetric accuracy at the final step; null for a failed run */

@@ -18,7 +18,7 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "sql", mixinStandardHelpOptions = true,
     description = "Run SQL against the catalog and print the result (its tables and views: commandLine()).",
-    footer = {"", "Examples: bin/mechsweep sql \"select * from mechsweep.phase_diagram\"",
+    footer = {"", "Examples: bin/mechsweep sql \"select * from mechsweep.anchor_phase_diagram\"",
         "          bin/mechsweep sql --file analysis/sql/accuracy_vs_step.sql"})
 public final class SqlCommand implements Callable<Integer>, UnderRoot {
   @Mixin CommonOptions common;

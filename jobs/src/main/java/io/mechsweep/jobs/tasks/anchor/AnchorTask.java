@@ -37,7 +37,7 @@ import org.apache.spark.sql.SparkSession;
 /**
  * Study 1, anchor (Zhang et al., NeurIPS 2024): does the initialization rate decide whether the
  * unseen anchor pair (4,3) is answered by reasoning or by memorizing? Its own table is
- * {@code solutions}; its views {@code phase_diagram} and {@code run_summary}.
+ * {@code solutions}; its views {@code anchor_phase_diagram} and {@code anchor_run_summary}.
  *
  * @param fitThreshold seen-pair held-out-key accuracy below which a run is {@code no_fit}
  * @param mappingThreshold inferential / symmetric accuracy that decides the solution type
