@@ -119,21 +119,12 @@ final class PackCheckpoints {
 
   private Resumed resume(List<PackMember> members, int step, NDManager manager, NDManager loading) throws IOException {
     List<NDList> params = new ArrayList<>();
-    List<NDList> firstMoments = new ArrayList<>();
-    List<NDList> secondMoments = new ArrayList<>();
+    List<NDList> optimizerStates = new ArrayList<>();
     int optimizerSteps = -1;
     for (PackMember m : members) {
       RunStore.Loaded loaded = store.load(m.spec.runId(), step, loading);
       params.add(loaded.params());
-      NDList first = new NDList();
-      NDList second = new NDList();
-      for (NDArray t : loaded.optimizer()) {
-        String name = t.getName(); // "m.<param>" or "v.<param>"
-        t.setName(name.substring(2));
-        (name.startsWith("m.") ? first : second).add(t);
-      }
-      firstMoments.add(first);
-      secondMoments.add(second);
+      optimizerStates.add(loaded.optimizer()); // named as AdamW names its state
       optimizerSteps = loaded.meta().optimizerSteps();
       m.metrics.addAll(loaded.meta().metrics());
       m.evals.addAll(loaded.meta().evals());
@@ -147,42 +138,33 @@ final class PackCheckpoints {
     stacked.asMap().forEach((name, p) -> p.setRequiresGradient(!pack.model().frozen().contains(name)));
     TrainConfig tc = pack.train();
     AdamW adam = new AdamW(stacked, tc.beta1(), tc.beta2(), tc.eps());
-    adam.restore( // copies the values into AdamW's own moments
-        ParameterSet.stack(firstMoments, loading).asMap(),
-        ParameterSet.stack(secondMoments, loading).asMap(),
-        optimizerSteps);
+    adam.restore(ParameterSet.stack(optimizerStates, loading).asMap(), optimizerSteps); // copies the values in
     return new Resumed(stacked, adam);
   }
 
   /** Each member's checkpoint at {@code step}, from the pack's stacked parameters and AdamW moments. */
   void save(ParameterSet params, AdamW adam, List<PackMember> members, int step) throws IOException {
-    ParameterSet m1 = new ParameterSet(prefixed(adam.firstMoments(), "m."));
-    ParameterSet m2 = new ParameterSet(prefixed(adam.secondMoments(), "v."));
-    for (int k = 0; k < members.size(); k++) {
-      PackMember member = members.get(k);
-      if (member.failure != null || (member.stopping.stopped() && member.stopping.stoppedAt() != step)) {
-        continue; // a member that stopped early keeps its stop step as its last checkpoint
-      }
-      try (NDManager host = NDManager.newBaseManager(Device.cpu())) {
-        NDList p = params.member(k, host);
-        NDList optimizer = m1.member(k, host);
-        optimizer.addAll(m2.member(k, host));
-        Map<String, Object> config = new HashMap<>();
-        Object runConfig = configForCheckpoints.get(member.spec.runId());
-        if (runConfig != null) {
-          config.put("run", runConfig);
+    try (NDManager views = params.asMap().values().iterator().next().getManager().newSubManager()) {
+      ParameterSet state = new ParameterSet(adam.state(views));
+      for (int k = 0; k < members.size(); k++) {
+        PackMember member = members.get(k);
+        if (member.failure != null || (member.stopping.stopped() && member.stopping.stoppedAt() != step)) {
+          continue; // a member that stopped early keeps its stop step as its last checkpoint
         }
-        store.save(
-            new Checkpoint(member.spec.runId(), step, adam.step(), Map.of(),
-                List.copyOf(member.metrics), List.copyOf(member.evals), config, member.extendedFrom),
-            p, optimizer);
+        try (NDManager host = NDManager.newBaseManager(Device.cpu())) {
+          NDList p = params.member(k, host);
+          NDList optimizer = state.member(k, host);
+          Map<String, Object> config = new HashMap<>();
+          Object runConfig = configForCheckpoints.get(member.spec.runId());
+          if (runConfig != null) {
+            config.put("run", runConfig);
+          }
+          store.save(
+              new Checkpoint(member.spec.runId(), step, adam.step(), Map.of(),
+                  List.copyOf(member.metrics), List.copyOf(member.evals), config, member.extendedFrom),
+              p, optimizer);
+        }
       }
     }
-  }
-
-  private static Map<String, NDArray> prefixed(Map<String, NDArray> tensors, String prefix) {
-    Map<String, NDArray> out = new LinkedHashMap<>();
-    tensors.forEach((name, t) -> out.put(prefix + name, t));
-    return out;
   }
 }

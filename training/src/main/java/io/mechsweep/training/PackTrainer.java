@@ -21,7 +21,6 @@ import io.mechsweep.training.model.GammaInitializer;
 import io.mechsweep.training.model.PackedTransformer;
 import io.mechsweep.training.model.ParameterSet;
 import io.mechsweep.training.optim.AdamW;
-import io.mechsweep.training.optim.GradientClipping;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -275,8 +274,7 @@ public final class PackTrainer {
       Autograd.backward(lossPerMember.sum());
       Autograd.record(false);
       Map<String, NDArray> grads = Autograd.gradients(params);
-      NDArray norms = GradientClipping.clip(grads, pack.train().clipNorm(), k);
-      adam.update(params, grads, lr, wd);
+      NDArray norms = adam.update(params, grads, lr, wd, pack.train().clipNorm()); // clips, then updates
       Autograd.zeroGradients(params);
       if (countTensorsIn != null) {
         tensorBytesAtStepEnd = Math.max(tensorBytesAtStepEnd, Tensors.bytes(countTensorsIn.getManagedArrays()));
