@@ -72,7 +72,8 @@ final class FlatLayout {
   NDArray concat(Map<String, NDArray> tensors) {
     NDList rows = new NDList(names.size());
     for (String name : names) {
-      rows.add(tensors.get(name).reshape(packSize, 1, -1)); // a view: no copy until the concatenation
+      // A view: no copy until the concatenation. The width given, not -1: inferring it costs a JNI call.
+      rows.add(tensors.get(name).reshape(packSize, 1, shapes.get(name).size() / packSize));
     }
     NDArray flat = NDArrays.concat(rows, 2);
     rows.close();
