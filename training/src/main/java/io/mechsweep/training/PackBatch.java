@@ -15,10 +15,10 @@ import java.util.List;
  * over the batch of the last position's cross-entropy, computed through the model's last-position
  * shortcut. Otherwise it is the mean over the reads the loss mask keeps (targets ≥ 0, mask 1).
  */
-record PackBatch(int k, int b, TokenTable[] members) {
+public record PackBatch(int k, int b, TokenTable[] members) {
 
   /** The members' batches; ones read fewer times per row (masked LMs' chosen positions) get padding reads. */
-  static PackBatch of(List<TokenTable> batches) {
+  public static PackBatch of(List<TokenTable> batches) {
     TokenTable first = batches.get(0);
     int reads = batches.stream().mapToInt(TokenTable::reads).max().orElseThrow();
     for (TokenTable t : batches) {
@@ -47,7 +47,7 @@ record PackBatch(int k, int b, TokenTable[] members) {
   }
 
   /** The members' tokens as one row-major {@code (K, B, T)} array, libtorch's int64. */
-  long[] tokens() {
+  public long[] tokens() {
     int t = members[0].seqLen();
     long[] tokens = new long[k * b * t];
     for (int m = 0; m < k; m++) {

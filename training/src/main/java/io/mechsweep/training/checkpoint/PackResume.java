@@ -1,17 +1,17 @@
-package io.mechsweep.training;
+package io.mechsweep.training.checkpoint;
 
-import ai.djl.Device;
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import io.mechsweep.training.checkpoint.Checkpoint;
-import io.mechsweep.training.checkpoint.RunStore;
-import io.mechsweep.training.eval.EarlyStopping;
+import io.mechsweep.training.MemberSpec;
+import io.mechsweep.training.PackMember;
+import io.mechsweep.training.PackSpec;
+import io.mechsweep.training.PackTrainer;
+import io.mechsweep.training.TrainConfig;
 import io.mechsweep.training.model.ParameterSet;
 import io.mechsweep.training.optim.AdamW;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,20 +21,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A pack's checkpoints: where it can resume, what it resumes with, and each member's checkpoint
- * cut out of the stacked pack. {@link PackTrainer} decides when; this class knows how.
+ * Where a pack resumes from its members' checkpoints, and what it resumes with: their tensors
+ * stacked into a pack, their AdamW state, curves, evaluations and early stopping.
  */
-final class PackCheckpoints {
-  private static final Logger LOG = LoggerFactory.getLogger(PackTrainer.class);
+public final class PackResume {
+  private static final Logger LOG = LoggerFactory.getLogger(PackTrainer.class); // the pack's log, as before
 
   private final PackSpec pack;
   private final RunStore store;
-  private final Map<String, Object> configForCheckpoints;
 
-  PackCheckpoints(PackSpec pack, RunStore store, Map<String, Object> configForCheckpoints) {
+  /** @param store the pack's store; null: nothing to resume, every pack starts afresh */
+  public PackResume(PackSpec pack, RunStore store) {
     this.pack = pack;
     this.store = store;
-    this.configForCheckpoints = configForCheckpoints;
   }
 
   /**
@@ -46,12 +45,12 @@ final class PackCheckpoints {
    * resumes at the latest checkpoint all members share before it, and the member, its early-stopping
    * state rebuilt from the evaluations in that checkpoint, trains to the same stop again.
    */
-  int resumableStep() throws IOException {
+  public int resumableStep() throws IOException {
     if (store == null) {
       return 0;
     }
     Map<String, TreeSet<Integer>> valid = new LinkedHashMap<>();
-    Set<String> rejected = new java.util.HashSet<>(); // runs with a checkpoint that failed to verify
+    Set<String> rejected = new HashSet<>(); // runs with a checkpoint that failed to verify
     for (MemberSpec m : pack.members()) {
       TreeSet<Integer> steps = new TreeSet<>(store.completedSteps(m.runId()));
       steps.removeIf(s -> s > pack.train().steps());
@@ -106,10 +105,10 @@ final class PackCheckpoints {
   }
 
   /** Parameters and optimizer state of every member at {@code step}, stacked into a pack. */
-  record Resumed(ParameterSet params, AdamW adam) {}
+  public record Resumed(ParameterSet params, AdamW adam) {}
 
   /** The members at {@code step}: their tensors stacked, and their curves, evaluations and early stopping restored. */
-  Resumed resume(List<PackMember> members, int step, NDManager manager) throws IOException {
+  public Resumed resume(List<PackMember> members, int step, NDManager manager) throws IOException {
     // Each member's tensors are loaded into a manager of their own, freed once stacked: else a
     // resumed pack would hold every member's parameters and moments twice for the whole run.
     try (NDManager loading = manager.newSubManager()) {
@@ -119,70 +118,21 @@ final class PackCheckpoints {
 
   private Resumed resume(List<PackMember> members, int step, NDManager manager, NDManager loading) throws IOException {
     List<NDList> params = new ArrayList<>();
-    List<NDList> firstMoments = new ArrayList<>();
-    List<NDList> secondMoments = new ArrayList<>();
+    List<NDList> optimizerStates = new ArrayList<>();
     int optimizerSteps = -1;
     for (PackMember m : members) {
-      RunStore.Loaded loaded = store.load(m.spec.runId(), step, loading);
+      RunStore.Loaded loaded = store.load(m.runId(), step, loading);
       params.add(loaded.params());
-      NDList first = new NDList();
-      NDList second = new NDList();
-      for (NDArray t : loaded.optimizer()) {
-        String name = t.getName(); // "m.<param>" or "v.<param>"
-        t.setName(name.substring(2));
-        (name.startsWith("m.") ? first : second).add(t);
-      }
-      firstMoments.add(first);
-      secondMoments.add(second);
+      optimizerStates.add(loaded.optimizer()); // named as AdamW names its state
       optimizerSteps = loaded.meta().optimizerSteps();
-      m.metrics.addAll(loaded.meta().metrics());
-      m.evals.addAll(loaded.meta().evals());
-      if (!m.metrics.isEmpty()) {
-        m.lastLoss = m.metrics.get(m.metrics.size() - 1).loss();
-      }
-      m.stopping = EarlyStopping.replay(pack.train().patience(), m.evals);
-      m.extendedFrom = loaded.meta().extendedFrom();
+      m.resumeFrom(loaded.meta().metrics(), loaded.meta().evals(), pack.train().patience(),
+          loaded.meta().extendedFrom());
     }
     ParameterSet stacked = ParameterSet.stack(params, manager);
     stacked.asMap().forEach((name, p) -> p.setRequiresGradient(!pack.model().frozen().contains(name)));
     TrainConfig tc = pack.train();
     AdamW adam = new AdamW(stacked, tc.beta1(), tc.beta2(), tc.eps());
-    adam.restore( // copies the values into AdamW's own moments
-        ParameterSet.stack(firstMoments, loading).asMap(),
-        ParameterSet.stack(secondMoments, loading).asMap(),
-        optimizerSteps);
+    adam.restore(ParameterSet.stack(optimizerStates, loading).asMap(), optimizerSteps); // copies the values in
     return new Resumed(stacked, adam);
-  }
-
-  /** Each member's checkpoint at {@code step}, from the pack's stacked parameters and AdamW moments. */
-  void save(ParameterSet params, AdamW adam, List<PackMember> members, int step) throws IOException {
-    ParameterSet m1 = new ParameterSet(prefixed(adam.firstMoments(), "m."));
-    ParameterSet m2 = new ParameterSet(prefixed(adam.secondMoments(), "v."));
-    for (int k = 0; k < members.size(); k++) {
-      PackMember member = members.get(k);
-      if (member.failure != null || (member.stopping.stopped() && member.stopping.stoppedAt() != step)) {
-        continue; // a member that stopped early keeps its stop step as its last checkpoint
-      }
-      try (NDManager host = NDManager.newBaseManager(Device.cpu())) {
-        NDList p = params.member(k, host);
-        NDList optimizer = m1.member(k, host);
-        optimizer.addAll(m2.member(k, host));
-        Map<String, Object> config = new HashMap<>();
-        Object runConfig = configForCheckpoints.get(member.spec.runId());
-        if (runConfig != null) {
-          config.put("run", runConfig);
-        }
-        store.save(
-            new Checkpoint(member.spec.runId(), step, adam.step(), Map.of(),
-                List.copyOf(member.metrics), List.copyOf(member.evals), config, member.extendedFrom),
-            p, optimizer);
-      }
-    }
-  }
-
-  private static Map<String, NDArray> prefixed(Map<String, NDArray> tensors, String prefix) {
-    Map<String, NDArray> out = new LinkedHashMap<>();
-    tensors.forEach((name, t) -> out.put(prefix + name, t));
-    return out;
   }
 }
