@@ -74,4 +74,34 @@ class SweepStudyTest {
     assertThat(format.code()).isEqualTo(2);
     assertThat(format.err()).contains("--format: got 'xml'; allowed: table, csv, json, markdown");
   }
+
+  @Test
+  void statusDuringAStudyShowsARunningPackAndAFinishedOne() throws Exception {
+    Path root = tmp.resolve("live");
+    String yaml = RunExtensionTest.STUDY.replace("evaluation: {every_steps: 10", "evaluation: {every_steps: 20")
+        .replace("checkpoints: {every_steps: 10}", "checkpoints: {every_steps: 20}")
+        .replace("logging: {every_steps: 10}", "logging: {every_steps: 20}") + "sweep: {training.steps: [20, 4000]}\n";
+    Path config = tmp.resolve("live.yaml");
+    Files.writeString(config, yaml);
+    java.util.concurrent.atomic.AtomicReference<MainTest.Run> study = new java.util.concurrent.atomic.AtomicReference<>();
+    Thread running = new Thread(() -> study.set(MainTest.run("study", config.toString(), "--root", root.toString(),
+        "--catalog", "none")));
+    running.start();
+    String seen = "";
+    long deadline = System.nanoTime() + 600_000_000_000L;
+    while (running.isAlive() && System.nanoTime() < deadline && !seen.contains("2 finished, 2 running")) {
+      Thread.sleep(500);
+      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+      if (Files.exists(root.resolve("studies/ext/runs.json"))) {
+        new io.mechsweep.jobs.status.StatusReport(io.mechsweep.training.checkpoint.HadoopFiles.forDefaultConfiguration(),
+            root.toString(), new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8)).print("ext");
+      }
+      seen = out.toString(java.nio.charset.StandardCharsets.UTF_8);
+    }
+    running.join();
+    assertThat(study.get().code()).as(study.get().err()).isZero();
+    assertThat(seen).contains("study ext (task varassign, 4 runs): 2 finished, 2 running, 0 failed, 0 pending")
+        .containsPattern("running: steps=4000 seed=1 \\(\\w+, pack ext-d2-s2-0\\): (step \\d+ of 4000, \\d+ ms/step,"
+            + " about .* left|checkpoint at step \\d+ of 4000)");
+  }
 }

@@ -163,7 +163,7 @@ public final class PackTrainer {
       }
       long trainStart = System.nanoTime();
       // The progress line of a step comes before its early stops, as it always has.
-      TrainingListener listeners = TrainingListener.all(List.of(new ProgressLog(pack, trainStart), earlyStop));
+      TrainingListener listeners = TrainingListener.all(List.of(new ProgressLog(pack, store, trainStart), earlyStop));
       Deadline deadline = stopBy.isPresent() ? new Deadline(pack, stopBy.getAsLong(), trainStart) : null;
       while (step < tc.steps() && members.stream().anyMatch(PackMember::training)) {
         long t0 = System.nanoTime();

@@ -55,6 +55,11 @@ public final class RunStore implements Serializable {
     return root + "/checkpoints/" + runId;
   }
 
+  /** A training pack's progress ({@code progress/<pack>.json}), rewritten with each progress line. */
+  public void saveProgress(String packId, byte[] json) throws IOException {
+    files.writeAtomically(root + "/progress/" + packId + ".json", json);
+  }
+
   public String resultPath(String runId) {
     return root + "/results/" + runId + ".json";
   }
