@@ -16,7 +16,7 @@ public final class DatasetReader {
     return DatasetMetadata.read(dir, spark.sparkContext().hadoopConfiguration())
         .orElseThrow(
             () ->
-                new IOException(
+                new io.mechsweep.datagen.BadInputException(
                     "dataset at "
                         + dir
                         + " is incomplete: "
@@ -33,14 +33,14 @@ public final class DatasetReader {
       throws IOException {
     Long expected = metadata.splitRows().get(split);
     if (expected == null) {
-      throw new IOException(
+      throw new io.mechsweep.datagen.BadInputException(
           "dataset at " + dir + " has no split '" + split + "'; it has " + metadata.splitRows().keySet());
     }
     Dataset<Row> rows =
         spark.read().parquet(dir).where(functions.col("split").equalTo(split)).orderBy("row");
     List<Row> list = rows.collectAsList();
     if (list.size() != expected) {
-      throw new IOException(
+      throw new io.mechsweep.datagen.BadInputException(
           "dataset at " + dir + " split '" + split + "' has " + list.size()
               + " rows but its metadata says " + expected + ": files are missing or corrupt");
     }

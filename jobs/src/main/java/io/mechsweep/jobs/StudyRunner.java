@@ -149,7 +149,7 @@ public final class StudyRunner {
     RunStore store = new RunStore(root, new HadoopFiles(spark.sparkContext().hadoopConfiguration()));
     List<RunSpec> todo = plan.unfinished(store, retryFailed);
     if (todo.isEmpty()) {
-      throw new IOException("every run of study '" + config.study() + "' has a result under " + root
+      throw new BadInputException("every run of study '" + config.study() + "' has a result under " + root
           + (retryFailed ? "" : " (failed ones too: --retry-failed exports those)") + "; nothing to export");
     }
     Map<String, String> configs = new LinkedHashMap<>();
@@ -176,7 +176,7 @@ public final class StudyRunner {
     }
     String datasetDir = DatasetStage.dir(root, config.task());
     return DatasetMetadata.read(datasetDir, spark.sparkContext().hadoopConfiguration())
-        .orElseThrow(() -> new IOException("no complete dataset at " + datasetDir
+        .orElseThrow(() -> new BadInputException("no complete dataset at " + datasetDir
             + "; run `mechsweep generate` with this config first (or use `mechsweep study`)"));
   }
 
@@ -200,7 +200,7 @@ public final class StudyRunner {
     try {
       return config.task().load(spark, datasetDir, config.evaluation().maxRowsPerSet(), config.probes().rowsPerSet());
     } catch (Exception e) { // Spark's read failures are SparkExceptions, thrown undeclared
-      IOException unreadable = unreadable(datasetDir, e);
+      BadInputException unreadable = unreadable(datasetDir, e);
       if (unreadable != null) {
         throw unreadable;
       }
@@ -215,11 +215,11 @@ public final class StudyRunner {
    */
   private static final java.util.regex.Pattern READ_FILE = java.util.regex.Pattern.compile("reading file (\\S+)");
 
-  static IOException unreadable(String datasetDir, Exception e) {
+  static BadInputException unreadable(String datasetDir, Exception e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       java.util.regex.Matcher file = READ_FILE.matcher(String.valueOf(t.getMessage()));
       if (file.find()) {
-        return new IOException("dataset file " + file.group(1).replaceAll("[.]+$", "") + " cannot be read ("
+        return new BadInputException("dataset file " + file.group(1).replaceAll("[.]+$", "") + " cannot be read ("
             + rootCause(t) + "); the dataset " + datasetDir + " must be rebuilt: delete it and run `mechsweep"
             + " generate` (or `mechsweep study`) with this config", e);
       }
@@ -244,7 +244,7 @@ public final class StudyRunner {
       }
     }
     if (!untrained.isEmpty()) {
-      throw new IOException(untrained.size() + " of " + plan.runs().size() + " runs of study '" + study
+      throw new BadInputException(untrained.size() + " of " + plan.runs().size() + " runs of study '" + study
           + "' have not been trained (e.g. " + untrained.get(0) + "); run `mechsweep train` first");
     }
   }
@@ -254,12 +254,12 @@ public final class StudyRunner {
     TableStore tables = tableStore();
     List<Row> tasks = tables.readStudy(Tables.RUNS, study).select("task").distinct().collectAsList();
     if (tasks.isEmpty()) {
-      throw new IOException("study '" + study + "' has no runs in the tables under " + root
+      throw new BadInputException("study '" + study + "' has no runs in the tables under " + root
           + "; run `mechsweep study` for it first");
     }
     String name = tasks.get(0).getString(0);
     TaskKind kind = Tasks.byName(name)
-        .orElseThrow(() -> new IOException("study '" + study + "' is of task '" + name
+        .orElseThrow(() -> new BadInputException("study '" + study + "' is of task '" + name
             + "', which this version does not know; known tasks: " + Tasks.known()));
     return report(views(tables), new HadoopFiles(spark.sparkContext().hadoopConfiguration()), study, kind);
   }

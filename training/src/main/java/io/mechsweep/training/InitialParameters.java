@@ -46,7 +46,7 @@ final class InitialParameters {
   private static int latestStep(RunStore store, String runId) throws IOException {
     List<Integer> steps = store.completedSteps(runId);
     if (steps.isEmpty()) {
-      throw new IOException("run " + runId + " has no complete checkpoint under " + store.root());
+      throw new io.mechsweep.datagen.BadInputException("run " + runId + " has no complete checkpoint under " + store.root());
     }
     return Collections.max(steps);
   }

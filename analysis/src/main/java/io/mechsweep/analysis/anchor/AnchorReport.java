@@ -32,7 +32,7 @@ public final class AnchorReport implements TaskReport {
   public void write(ReportPage page) throws IOException {
     List<Row> cells = page.query("SELECT * FROM ${db}anchor_phase_diagram WHERE study = '%s' ORDER BY weight_decay, depth, gamma");
     if (cells.isEmpty()) {
-      throw new IOException("study '" + page.study() + "' has no runs in the tables; run `mechsweep study` for it first");
+      throw new io.mechsweep.datagen.BadInputException("study '" + page.study() + "' has no runs in the tables; run `mechsweep study` for it first");
     }
     List<Row> runs = page.query("SELECT * FROM ${db}anchor_run_summary WHERE study = '%s'"
         + " ORDER BY depth, gamma, peak_lr, weight_decay, seed");

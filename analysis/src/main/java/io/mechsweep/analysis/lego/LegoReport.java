@@ -25,7 +25,7 @@ public final class LegoReport implements TaskReport {
         + LegoSummary.POSITIONS + " WHERE study = '%s' GROUP BY variant, eval_set, position"
         + " ORDER BY eval_set, variant, position");
     if (positions.isEmpty()) {
-      throw new IOException("study '" + page.study() + "' has no evaluated runs in the tables; run `mechsweep study`"
+      throw new io.mechsweep.datagen.BadInputException("study '" + page.study() + "' has no evaluated runs in the tables; run `mechsweep study`"
           + " for it first");
     }
     page.heading("Variants");

@@ -33,7 +33,7 @@ public final class TopicsReport implements TaskReport {
     List<Row> settings = page.query("SELECT setting FROM ${db}" + TopicsSummary.SETTINGS + " WHERE study = '%s'"
         + " ORDER BY setting");
     if (settings.isEmpty()) {
-      throw new IOException("study '" + page.study() + "' has no probed runs in the tables; run `mechsweep study`"
+      throw new io.mechsweep.datagen.BadInputException("study '" + page.study() + "' has no probed runs in the tables; run `mechsweep study`"
           + " for it first");
     }
     page.heading("Settings");

@@ -31,7 +31,7 @@ public final class VarAssignReport implements TaskReport {
     List<Row> runs = page.query("SELECT * FROM ${db}" + VarAssignSummary.PHASES + " WHERE study = '%s'"
         + " ORDER BY seed, run_id");
     if (runs.isEmpty()) {
-      throw new IOException("study '" + page.study() + "' has no evaluated runs in the tables; run `mechsweep study`"
+      throw new io.mechsweep.datagen.BadInputException("study '" + page.study() + "' has no evaluated runs in the tables; run `mechsweep study`"
           + " for it first");
     }
     page.heading("Phases");

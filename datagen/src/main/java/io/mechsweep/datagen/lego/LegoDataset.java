@@ -133,12 +133,12 @@ public final class LegoDataset implements RowSource {
   public static Chains read(SparkSession spark, String dir) throws IOException {
     DatasetMetadata metadata = DatasetReader.requireComplete(spark, dir);
     if (!TASK.equals(metadata.task())) {
-      throw new IOException("dataset at " + dir + " is a '" + metadata.task() + "' dataset, not " + TASK);
+      throw new io.mechsweep.datagen.BadInputException("dataset at " + dir + " is a '" + metadata.task() + "' dataset, not " + TASK);
     }
     LegoSpec spec = specOf(metadata, dir);
     LegoDataset dataset = new LegoDataset(spec);
     if (!dataset.datasetId().equals(metadata.datasetId())) {
-      throw new IOException("dataset at " + dir + " has id " + metadata.datasetId() + " but its spec hashes to "
+      throw new io.mechsweep.datagen.BadInputException("dataset at " + dir + " has id " + metadata.datasetId() + " but its spec hashes to "
           + dataset.datasetId());
     }
     // readSplit checks each split's rows against the metadata, which the id check ties to the spec.
@@ -168,7 +168,7 @@ public final class LegoDataset implements RowSource {
           ((Number) s.get("supervised")).intValue(), ((Number) s.get("trainRows")).intValue(),
           ((Number) s.get("testRows")).intValue());
     } catch (RuntimeException e) {
-      throw new IOException("dataset at " + dir + " has an unreadable lego spec " + s, e);
+      throw new io.mechsweep.datagen.BadInputException("dataset at " + dir + " has an unreadable lego spec " + s, e);
     }
   }
 

@@ -83,12 +83,12 @@ public final class LdaDataset implements RowSource {
   public static Corpus read(SparkSession spark, String dir) throws IOException {
     DatasetMetadata metadata = DatasetReader.requireComplete(spark, dir);
     if (!TASK.equals(metadata.task())) {
-      throw new IOException("dataset at " + dir + " is a '" + metadata.task() + "' dataset, not " + TASK);
+      throw new io.mechsweep.datagen.BadInputException("dataset at " + dir + " is a '" + metadata.task() + "' dataset, not " + TASK);
     }
     LdaSpec spec = specOf(metadata, dir);
     LdaDataset dataset = new LdaDataset(spec);
     if (!dataset.datasetId().equals(metadata.datasetId())) {
-      throw new IOException("dataset at " + dir + " has id " + metadata.datasetId() + " but its spec hashes to "
+      throw new io.mechsweep.datagen.BadInputException("dataset at " + dir + " has id " + metadata.datasetId() + " but its spec hashes to "
           + dataset.datasetId());
     }
     return new Corpus(metadata.datasetId(), spec,
@@ -106,7 +106,7 @@ public final class LdaDataset implements RowSource {
           ((Number) s.get("trainDocs")).intValue(), ((Number) s.get("devDocs")).intValue(),
           ((Number) s.get("testDocs")).intValue());
     } catch (RuntimeException e) {
-      throw new IOException("dataset at " + dir + " has an unreadable topics spec " + s, e);
+      throw new io.mechsweep.datagen.BadInputException("dataset at " + dir + " has an unreadable topics spec " + s, e);
     }
   }
 

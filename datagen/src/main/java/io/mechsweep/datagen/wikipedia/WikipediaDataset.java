@@ -255,7 +255,7 @@ public final class WikipediaDataset {
     DatasetMetadata metadata = DatasetReader.requireComplete(spark, dir);
     String id = new WikipediaDataset(spec).datasetId();
     if (!TASK.equals(metadata.task()) || !id.equals(metadata.datasetId())) {
-      throw new IOException("dataset at " + dir + " is " + metadata.task() + " dataset " + metadata.datasetId()
+      throw new io.mechsweep.datagen.BadInputException("dataset at " + dir + " is " + metadata.task() + " dataset " + metadata.datasetId()
           + ", not the " + TASK + " dataset " + id + " this config makes");
     }
     int words = spec.topics().vocabularySize();
@@ -265,7 +265,7 @@ public final class WikipediaDataset {
       topicOfWord[r.getInt(1) - TopicsVocabulary.SPECIALS] = r.getInt(2);
     }
     if (assignment.size() > words) {
-      throw new IOException("dataset at " + dir + " has " + assignment.size() + " words, more than its spec's " + words);
+      throw new io.mechsweep.datagen.BadInputException("dataset at " + dir + " has " + assignment.size() + " words, more than its spec's " + words);
     }
     return new Corpus(id, spec, TopicsVocabulary.SPECIALS + assignment.size(),
         documents(DatasetReader.readSplit(spark, dir, metadata, LdaGenerator.TRAIN)),

@@ -147,10 +147,10 @@ public final class Bench implements Callable<Integer> {
 
   private JsonNode pytorch(TrainingBenchmark.Setup setup, int threads) throws IOException, InterruptedException {
     if (!Files.isRegularFile(Path.of(python))) {
-      throw new IOException(python + " not found: apt-get install python3-torch libopenblas0-pthread");
+      throw new io.mechsweep.datagen.BadInputException(python + " not found: apt-get install python3-torch libopenblas0-pthread");
     }
     if (!Files.isRegularFile(reference)) {
-      throw new IOException(reference + " not found: run from the repository root or pass --reference");
+      throw new io.mechsweep.datagen.BadInputException(reference + " not found: run from the repository root or pass --reference");
     }
     String config = new ObjectMapper().writeValueAsString(
         TrainingBenchmark.referenceConfig(setup));

@@ -104,7 +104,7 @@ final class CommonOptions {
   void requireExistingRoot() throws java.io.IOException {
     org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(resolvedRoot());
     if (!path.getFileSystem(new org.apache.hadoop.conf.Configuration()).exists(path)) {
-      throw new java.io.IOException("no mechsweep root at " + resolvedRoot() + ": nothing has run there;"
+      throw new io.mechsweep.datagen.BadInputException("no mechsweep root at " + resolvedRoot() + ": nothing has run there;"
           + " check --root (or $MECHSWEEP_ROOT)");
     }
   }
@@ -123,7 +123,7 @@ final class CommonOptions {
       java.nio.file.Files.createDirectories(local);
       java.nio.file.Files.delete(java.nio.file.Files.createTempFile(local, ".mechsweep-write-check-", ""));
     } catch (java.io.IOException | UnsupportedOperationException e) {
-      throw new java.io.IOException("root " + resolvedRoot() + " is not writable (" + e.getClass().getSimpleName()
+      throw new io.mechsweep.datagen.BadInputException("root " + resolvedRoot() + " is not writable (" + e.getClass().getSimpleName()
           + ": " + e.getMessage() + "); choose another --root", e);
     }
   }

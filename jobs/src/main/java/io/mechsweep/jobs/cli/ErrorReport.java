@@ -35,10 +35,14 @@ public final class ErrorReport {
         });
   }
 
-  /** What a user can fix: a config, an option, a missing or unwritable path, an unusable input file, SQL. */
+  /**
+   * What a user can fix: a config, an option, a root, an input file ({@link
+   * io.mechsweep.datagen.BadInputException}, with {@link ConfigException} under it), or SQL. Any
+   * other failure, an {@code IOException} of a full disk or a failing file system included, is
+   * an internal error with its trace kept.
+   */
   static boolean isBadInput(Exception e) {
-    return e instanceof ConfigException || e instanceof io.mechsweep.datagen.BadInputException
-        || e instanceof java.io.IOException
+    return e instanceof io.mechsweep.datagen.BadInputException
         || e instanceof org.apache.spark.sql.AnalysisException;
   }
 

@@ -5,15 +5,12 @@ import io.mechsweep.jobs.config.StudyConfig;
 import io.mechsweep.jobs.config.StudyConfigParser;
 import io.mechsweep.jobs.plan.PackSizing;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.Callable;
-import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "export-packs", mixinStandardHelpOptions = true,
@@ -25,6 +22,7 @@ import picocli.CommandLine.Spec;
 public final class ExportPacksCommand implements Callable<Integer>, UnderRoot {
   @Mixin CommonOptions common;
   @Mixin StudyOptions options;
+  @Mixin RetryOption retry;
   @Spec CommandSpec spec;
 
   @Override
@@ -60,12 +58,10 @@ public final class ExportPacksCommand implements Callable<Integer>, UnderRoot {
     if (gpuMemory != null) {
       c = c.withGpuMemory(gpuMemory, packSize != null ? packSize : max);
     }
-    try (RootLock lock = common.lockForWriting("export-packs"); SparkSession spark = common.session("export-packs")) {
-      new StudyRunner(spark, common.resolvedRoot(), common.catalogMode(), System.out)
-          .exportPacks(c, options.retryFailed, gpuMemory != null ? null : packSize,
+    try (Workspace w = Workspace.writing(common, "export-packs")) {
+      new StudyRunner(w.spark(), w.root(), common.catalogMode(), System.out)
+          .exportPacks(c, retry.retryFailed, gpuMemory != null ? null : packSize,
               gpuMemory != null ? PackSizing.Knobs.EXPORT_OPTIONS : PackSizing.Knobs.CONFIG, out);
-    } finally {
-      common.removeScratch();
     }
     return ExitCodes.OK;
   }

@@ -1,20 +1,11 @@
 package io.mechsweep.jobs.cli;
 
 import io.mechsweep.jobs.StudyRunner;
-import io.mechsweep.jobs.config.StudyConfig;
-import io.mechsweep.jobs.config.StudyConfigParser;
-import io.mechsweep.jobs.plan.PackSizing;
-import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.Callable;
-import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 @Command(name = "report", mixinStandardHelpOptions = true,
     description = "Regenerate a study's HTML report from its tables (the sections of its task):"
@@ -37,11 +28,9 @@ public final class ReportCommand implements Callable<Integer>, UnderRoot {
           "STUDY: got '" + study + "'; allowed: a study name of 1-64 letters, digits, '-' or '_'");
     }
     common.requireExistingRoot();
-    try (SparkSession spark = common.readingSession("report")) {
-      String page = new StudyRunner(spark, common.resolvedRoot(), common.catalogMode(), System.out).report(study);
+    try (Workspace w = Workspace.reading(common, "report")) {
+      String page = new StudyRunner(w.spark(), w.root(), common.catalogMode(), System.out).report(study);
       System.out.println("report: " + page);
-    } finally {
-      common.removeScratch();
     }
     return ExitCodes.OK;
   }

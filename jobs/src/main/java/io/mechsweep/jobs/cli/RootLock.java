@@ -69,7 +69,7 @@ public final class RootLock implements AutoCloseable {
         continue; // released in between, or not written yet: look again
       }
       if (!other.stale()) {
-        throw new IOException("root " + root + " is in use by " + other.describe()
+        throw new io.mechsweep.datagen.BadInputException("root " + root + " is in use by " + other.describe()
             + "; wait for it to finish or stop it (only one command may write a root at a time; if that process is"
             + " gone and ran on another host, which cannot be checked from here, delete " + file + ")");
       }
@@ -115,7 +115,7 @@ public final class RootLock implements AutoCloseable {
       try {
         return JSON.readValue(text, Holder.class);
       } catch (IOException e) {
-        throw new IOException("the lock file " + file + " is not mechsweep's (" + text.strip()
+        throw new io.mechsweep.datagen.BadInputException("the lock file " + file + " is not mechsweep's (" + text.strip()
             + "); if no mechsweep command runs on this root, delete it");
       }
     } catch (java.io.FileNotFoundException e) {

@@ -1,20 +1,13 @@
 package io.mechsweep.jobs.cli;
 
-import io.mechsweep.jobs.StudyRunner;
-import io.mechsweep.jobs.config.StudyConfig;
-import io.mechsweep.jobs.config.StudyConfigParser;
-import io.mechsweep.jobs.plan.PackSizing;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 @Command(name = "sql", mixinStandardHelpOptions = true,
     description = "Run SQL against the catalog and print the result (its tables and views: commandLine()).",
@@ -59,6 +52,9 @@ public final class SqlCommand implements Callable<Integer>, UnderRoot {
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(new CommandLine(this),
           "--format: got '" + format + "'; allowed: table, csv, json, markdown");
+    }
+    if (file != null && !java.nio.file.Files.isReadable(file)) {
+      throw new io.mechsweep.datagen.BadInputException("--file: " + file + " is not a readable file");
     }
     List<String> statements = list ? List.of() : query != null ? List.of(query)
         : SqlFiles.statements(java.nio.file.Files.readString(file));

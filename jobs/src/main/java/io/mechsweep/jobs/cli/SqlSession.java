@@ -23,12 +23,12 @@ import picocli.CommandLine;
  */
 public final class SqlSession implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private final CommonOptions common;
+  private final Workspace workspace;
   private final SparkSession spark;
 
-  private SqlSession(CommonOptions common, SparkSession spark) {
-    this.common = common;
-    this.spark = spark;
+  private SqlSession(Workspace workspace) {
+    this.workspace = workspace;
+    this.spark = workspace.spark();
   }
 
   /**
@@ -48,11 +48,16 @@ public final class SqlSession implements AutoCloseable {
 
   static SqlSession open(CommonOptions common) throws IOException {
     common.requireExistingRoot();
-    SparkSession spark = common.readingSession("sql");
+    Workspace workspace = Workspace.reading(common, "sql");
     if (common.catalogMode() == SparkSessions.Catalog.EMBEDDED) {
-      new StudyRunner(spark, common.resolvedRoot(), SparkSessions.Catalog.IN_MEMORY, System.out).registerTables();
+      try {
+        new StudyRunner(workspace.spark(), workspace.root(), SparkSessions.Catalog.IN_MEMORY, System.out).registerTables();
+      } catch (RuntimeException e) {
+        workspace.close();
+        throw e;
+      }
     }
-    return new SqlSession(common, spark);
+    return new SqlSession(workspace);
   }
 
   public SparkSession spark() {
@@ -149,12 +154,8 @@ public final class SqlSession implements AutoCloseable {
   }
 
   @Override
-  public void close() {
-    try {
-      spark.stop();
-    } finally {
-      common.removeScratch();
-    }
+  public void close() throws IOException {
+    workspace.close();
   }
 
   /** The options of {@code mechsweep sql} that choose the tables: --root, --catalog, --conf. */

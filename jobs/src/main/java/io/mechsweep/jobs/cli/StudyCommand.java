@@ -1,20 +1,8 @@
 package io.mechsweep.jobs.cli;
 
 import io.mechsweep.jobs.StudyRunner;
-import io.mechsweep.jobs.config.StudyConfig;
-import io.mechsweep.jobs.config.StudyConfigParser;
-import io.mechsweep.jobs.plan.PackSizing;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.Callable;
-import org.apache.spark.sql.SparkSession;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 @Command(name = "study", mixinStandardHelpOptions = true,
     description = "Run a whole study: generate its dataset, train every run, write the tables,"
@@ -25,6 +13,13 @@ import picocli.CommandLine.Spec;
     footer = {"", "Example: bin/mechsweep study conf/studies/anchor-quickstart.yaml --root /data/ms",
         "         bin/mechsweep study conf/studies/varassign-quickstart.yaml"})
 public final class StudyCommand extends TrainingCommand {
+  @Mixin RetryOption retry;
+
+  @Override
+  boolean retryFailed() {
+    return retry.retryFailed;
+  }
+
   @Override
   boolean generate() {
     return true;

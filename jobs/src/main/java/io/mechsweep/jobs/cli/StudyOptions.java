@@ -1,22 +1,12 @@
 package io.mechsweep.jobs.cli;
 
-import io.mechsweep.jobs.StudyRunner;
 import io.mechsweep.jobs.config.StudyConfig;
-import io.mechsweep.jobs.config.StudyConfigParser;
-import io.mechsweep.jobs.plan.PackSizing;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.Callable;
-import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
-/** The study config and what selects its runs: the config file and --set, --study, --retry-failed. */
+/** The study config and its name: the config file and --set, --study. */
 public final class StudyOptions {
   @Mixin ConfigOptions config;
 
@@ -24,9 +14,6 @@ public final class StudyOptions {
       description = "Name the study NAME instead of the config's `study:` (its table partitions"
           + " and report), e.g. a dated name for a scheduled run: anchor-nightly-20261123.")
   String study;
-
-  @Option(names = "--retry-failed", description = "Train runs that failed before again (export-packs: include them).")
-  boolean retryFailed;
 
   /** The study config, renamed by --study when given. */
   StudyConfig parse(CommandSpec spec) throws java.io.IOException {

@@ -2,18 +2,10 @@ package io.mechsweep.jobs.cli;
 
 import io.mechsweep.jobs.StudyRunner;
 import io.mechsweep.jobs.config.StudyConfig;
-import io.mechsweep.jobs.config.StudyConfigParser;
-import io.mechsweep.jobs.plan.PackSizing;
-import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.Callable;
-import org.apache.spark.sql.SparkSession;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** What train, study and probe share: the config, the common options, --study, --retry-failed. */
@@ -35,6 +27,9 @@ public abstract class TrainingCommand implements Callable<Integer>, UnderRoot {
   /** Whether to generate the dataset when it is missing (study) or require it (train, probe). */
   abstract boolean generate();
 
+  /** Whether runs that failed before train again (--retry-failed, where the command trains). */
+  abstract boolean retryFailed();
+
   /** The steps after the dataset. */
   abstract StudyRunner.Steps steps();
 
@@ -44,11 +39,9 @@ public abstract class TrainingCommand implements Callable<Integer>, UnderRoot {
     StudyConfig c = options.parse(spec);
     StudyRunner.Result result;
     String command = spec.name();
-    try (RootLock lock = common.lockForWriting(command); SparkSession spark = common.session(command)) {
-      result = new StudyRunner(spark, common.resolvedRoot(), common.catalogMode(), System.out)
-          .train(c, generate(), options.retryFailed && steps().train(), reprobe, steps());
-    } finally {
-      common.removeScratch();
+    try (Workspace w = Workspace.writing(common, command)) {
+      result = new StudyRunner(w.spark(), w.root(), common.catalogMode(), System.out)
+          .train(c, generate(), retryFailed(), reprobe, steps());
     }
     long failed = result.outcomes().stream().filter(o -> !o.finished()).count();
     if (failed > 0) {

@@ -7,7 +7,7 @@ import java.util.List;
  * --gpu-memory); the message is one line listing every problem, each naming its field or option,
  * the value found and what is allowed.
  */
-public final class ConfigException extends RuntimeException {
+public final class ConfigException extends io.mechsweep.datagen.BadInputException {
   private final List<String> problems;
 
   public ConfigException(String source, List<String> problems) {

@@ -108,23 +108,23 @@ public record PackBundle(String study, String datasetId, List<PackSpec> packs, M
       manifest = JSON.readTree(Files.readAllBytes(dir.resolve(MANIFEST)));
       data = Files.readAllBytes(dir.resolve(DATA_FILE));
     } catch (NoSuchFileException e) {
-      throw new IOException("not a complete pack bundle: " + e.getFile() + " is missing"
+      throw new io.mechsweep.datagen.BadInputException("not a complete pack bundle: " + e.getFile() + " is missing"
           + " (write one with `mechsweep export-packs STUDY.yaml --out " + dir + "`)", e);
     }
     if (manifest.path("format").asInt() != FORMAT) {
-      throw new IOException("pack bundle " + dir + " has format " + manifest.path("format")
+      throw new io.mechsweep.datagen.BadInputException("pack bundle " + dir + " has format " + manifest.path("format")
           + "; this mechsweep reads format " + FORMAT + ": export it again with this version");
     }
     String expected = manifest.path(DATA_FILE + ".sha256").asText();
     if (!RunStore.sha256(data).equals(expected)) {
-      throw new IOException("pack bundle " + dir + " is corrupt: " + DATA_FILE + " (" + data.length
+      throw new io.mechsweep.datagen.BadInputException("pack bundle " + dir + " is corrupt: " + DATA_FILE + " (" + data.length
           + " bytes) does not match the SHA-256 in " + MANIFEST + " (" + manifest.path(DATA_FILE + ".bytes")
           + " bytes); copy or export it again");
     }
     try (ObjectInputStream in = new ObjectInputStream(new GZIPInputStream(new ByteArrayInputStream(data)))) {
       return (PackBundle) in.readObject();
     } catch (ClassNotFoundException | java.io.InvalidClassException e) {
-      throw new IOException("pack bundle " + dir + " was written by another mechsweep version (" + e.getMessage()
+      throw new io.mechsweep.datagen.BadInputException("pack bundle " + dir + " was written by another mechsweep version (" + e.getMessage()
           + "); export it again with this one", e);
     }
   }

@@ -53,7 +53,8 @@ public final class TrainPacks implements Callable<Integer> {
 
   @Option(names = "--root", paramLabel = "DIR",
       description = "Where checkpoints/ and results/ go: a local path (java.nio; no Hadoop jars needed)"
-          + " or, where Hadoop's jars are on the classpath, a Hadoop FileSystem URI (hdfs://…).")
+          + " or, where Hadoop's jars are on the classpath, a Hadoop FileSystem URI (hdfs://…)."
+          + " Default: $MECHSWEEP_ROOT (unused with --timing-only).")
   String root;
 
   @Option(names = "--device", defaultValue = "auto", paramLabel = "auto|cpu|gpu:N",
@@ -100,8 +101,11 @@ public final class TrainPacks implements Callable<Integer> {
       return writeReferenceInputs(b, out);
     }
     if (root == null && !timingOnly) {
+      root = System.getenv("MECHSWEEP_ROOT");
+    }
+    if (root == null && !timingOnly) {
       throw new CommandLine.ParameterException(spec.commandLine(),
-          "--root: missing; where checkpoints/ and results/ go (or --timing-only)");
+          "--root: missing; where checkpoints/ and results/ go (or $MECHSWEEP_ROOT, or --timing-only)");
     }
     // --timing-only trains every run from the start and writes nothing: a root it would
     // neither read nor write must not look as if it were used.

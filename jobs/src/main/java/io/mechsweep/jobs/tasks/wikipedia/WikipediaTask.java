@@ -182,7 +182,7 @@ public record WikipediaTask(WikipediaDataset.Spec spec, MaskedLm masking) implem
   public Inputs load(SparkSession spark, String dir, int maxEvalRows, int probeRowsPerSet) throws IOException {
     WikipediaDataset.Corpus corpus = WikipediaDataset.read(spark, dir, spec);
     if (corpus.train().isEmpty() || corpus.dev().isEmpty() || corpus.test().isEmpty()) {
-      throw new IOException("dataset at " + dir + " has " + corpus.train().size() + " train, " + corpus.dev().size()
+      throw new io.mechsweep.datagen.BadInputException("dataset at " + dir + " has " + corpus.train().size() + " train, " + corpus.dev().size()
           + " dev and " + corpus.test().size() + " test chunks; every split needs some (a larger dump, or larger"
           + " task.dev_share/test_share)");
     }
