@@ -43,7 +43,7 @@ WHERE = ["--root", "{{ params.root }}", "--catalog", "{{ params.catalog }}",
 # and when the stage runs (Airflow trigger rule).
 STAGES = [
     ("datasets", ["generate", "{{ params.study_config }}", *WHERE], "all_success"),
-    ("training", ["train", "{{ params.study_config }}", "--study", STUDY, "--skip-probes", "--retry-failed", *WHERE],
+    ("training", ["train", "{{ params.study_config }}", "--study", STUDY, "--retry-failed", *WHERE],
      "all_success"),
     ("probes", ["probe", "{{ params.study_config }}", "--study", STUDY, *WHERE], "all_done"),
     ("report", ["report", STUDY, *WHERE], "all_done"),

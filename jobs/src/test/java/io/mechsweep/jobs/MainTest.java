@@ -125,7 +125,7 @@ class MainTest {
     assertThat(early.err()).contains("8 of 8 runs of study 'tiny-20261123' have not been trained")
         .contains("run `mechsweep train` first");
 
-    Run train = run("train", config.toString(), "--root", root, "--study", "tiny-20261123", "--skip-probes");
+    Run train = run("train", config.toString(), "--root", root, "--study", "tiny-20261123");
     assertThat(train.code()).as(train.err()).isZero();
     assertThat(Path.of(root, "tables/runs/study=tiny-20261123")).isDirectory();
     assertThat(Path.of(root, "tables/probes/study=tiny-20261123")).doesNotExist();

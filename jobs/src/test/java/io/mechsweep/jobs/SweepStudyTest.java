@@ -42,6 +42,10 @@ class SweepStudyTest {
     assertThat(plan.out()).contains("axes: model.d_model [16, 32]; training.batch_size [16, 32]; seeds [1, 2]")
         .contains("runs: 8; in the root: 0 done, 0 failed (--retry-failed trains them), 8 to train in 4 packs")
         .contains("d_model=16 batch_size=16 seed=1");
+    MainTest.Run timed = run("plan", config.toString(), "--root", root.toString(), "--time");
+    assertThat(timed.code()).as(timed.err()).isZero();
+    assertThat(timed.out()).containsPattern("time: [0-9.]+ ms per step for a pack of 2 at \\d threads? \\(5 steps timed\\)")
+        .containsPattern("time: about \\S+ of training with \\d+ packs? at once on \\d+ cores");
     assertThat(root).as("plan writes nothing").doesNotExist();
 
     MainTest.Run study = run("study", config.toString(), "--root", root.toString(), "--catalog", "none");

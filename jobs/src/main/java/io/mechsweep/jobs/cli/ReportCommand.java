@@ -18,11 +18,15 @@ public final class ReportCommand implements Callable<Integer>, UnderRoot {
     return common;
   }
 
-  @Parameters(paramLabel = "STUDY", description = "The study's name (the `study:` field of its config).")
+  @Parameters(paramLabel = "STUDY|STUDY.yaml",
+      description = "The study's name (the `study:` field of its config), or its config.")
   String study;
 
   @Override
   public Integer call() throws Exception {
+    if (study.endsWith(".yaml") || study.endsWith(".yml")) {
+      study = io.mechsweep.jobs.config.StudyConfigParser.parse(java.nio.file.Path.of(study)).study();
+    }
     if (!study.matches(io.mechsweep.analysis.tables.Tables.STUDY_NAME)) {
       throw new CommandLine.ParameterException(new CommandLine(this),
           "STUDY: got '" + study + "'; allowed: a study name of 1-64 letters, digits, '-' or '_'");

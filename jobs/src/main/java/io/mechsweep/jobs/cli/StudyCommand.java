@@ -14,6 +14,12 @@ import picocli.CommandLine.Mixin;
         "         bin/mechsweep study conf/studies/varassign-quickstart.yaml"})
 public final class StudyCommand extends TrainingCommand {
   @Mixin RetryOption retry;
+  @Mixin ReprobeOption probes;
+
+  @Override
+  boolean reprobe() {
+    return probes.reprobe;
+  }
 
   @Override
   boolean retryFailed() {

@@ -3,12 +3,12 @@ package io.mechsweep.jobs.cli;
 import io.mechsweep.jobs.StudyRunner;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 @Command(name = "train", mixinStandardHelpOptions = true,
-    description = "Train the study's runs on its existing dataset, write the tables, probe the"
-        + " new checkpoints and write the report. Finished runs are skipped; unfinished ones"
-        + " resume from their last checkpoint.")
+    description = "Train the study's runs on its existing dataset and write the tables (runs, run_params,"
+        + " metrics, evals and the task's own); one stage: `mechsweep probe` probes the checkpoints and"
+        + " `mechsweep report` writes the report. Finished runs are skipped; unfinished ones resume from"
+        + " their last checkpoint.")
 public final class TrainCommand extends TrainingCommand {
   @Mixin RetryOption retry;
 
@@ -17,9 +17,10 @@ public final class TrainCommand extends TrainingCommand {
     return retry.retryFailed;
   }
 
-  @Option(names = "--skip-probes",
-      description = "Only train and write the tables; `mechsweep probe` and `mechsweep report` do the rest.")
-  boolean skipProbes;
+  @Override
+  boolean reprobe() {
+    return false; // training probes nothing
+  }
 
   @Override
   boolean generate() {
@@ -28,6 +29,6 @@ public final class TrainCommand extends TrainingCommand {
 
   @Override
   StudyRunner.Steps steps() {
-    return skipProbes ? new StudyRunner.Steps(true, false, false) : StudyRunner.Steps.ALL;
+    return new StudyRunner.Steps(true, false, false);
   }
 }

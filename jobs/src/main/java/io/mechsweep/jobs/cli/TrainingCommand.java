@@ -8,7 +8,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** What train, study and probe share: the config, the common options, --study, --retry-failed. */
+/** What train, study and probe share: the config and --set, the common options, --study. */
 public abstract class TrainingCommand implements Callable<Integer>, UnderRoot {
   @Mixin CommonOptions common;
   @Mixin StudyOptions options;
@@ -19,16 +19,14 @@ public abstract class TrainingCommand implements Callable<Integer>, UnderRoot {
     return common;
   }
 
-  @Option(names = "--reprobe",
-      description = "Probe every checkpoint again and replace the study's probe rows (after the"
-          + " probes changed). Default: probe only checkpoints not yet in the probes table.")
-  boolean reprobe;
-
   /** Whether to generate the dataset when it is missing (study) or require it (train, probe). */
   abstract boolean generate();
 
   /** Whether runs that failed before train again (--retry-failed, where the command trains). */
   abstract boolean retryFailed();
+
+  /** Whether every checkpoint is probed again (--reprobe, where the command probes). */
+  abstract boolean reprobe();
 
   /** The steps after the dataset. */
   abstract StudyRunner.Steps steps();
@@ -41,7 +39,7 @@ public abstract class TrainingCommand implements Callable<Integer>, UnderRoot {
     String command = spec.name();
     try (Workspace w = Workspace.writing(common, command)) {
       result = new StudyRunner(w.spark(), w.root(), common.catalogMode(), System.out)
-          .train(c, generate(), retryFailed(), reprobe, steps());
+          .train(c, generate(), retryFailed(), reprobe(), steps());
     }
     long failed = result.outcomes().stream().filter(o -> !o.finished()).count();
     if (failed > 0) {
