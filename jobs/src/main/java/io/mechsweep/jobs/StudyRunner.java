@@ -95,10 +95,17 @@ public final class StudyRunner {
     StudySettings settings = StudySettings.of(config);
     boolean probeAgain = settings.announceChanges(StudySettings.read(files, root, config.study()), out) || reprobe;
     long start = System.nanoTime();
-    List<RunOutcome> outcomes = TrainingStage.run(spark, plan, inputs.data(), store, retryFailed, out);
+    TableStore tables = tableStore();
+    List<RunOutcome> outcomes = TrainingStage.run(spark, plan, inputs.data(), store, retryFailed, out,
+        finished -> {
+          // The finished runs' rows now, so SQL sees them during a long study; all rows at the end.
+          TableStage.write(tables, new StudyPlan(config, plan.datasetId(), List.copyOf(finished.keySet())), metadata,
+              datasetDir, List.copyOf(finished.values()));
+          out.printf("tables: the rows of %d of %d runs written (the others as their packs finish)%n",
+              finished.size(), plan.runs().size());
+        });
     out.printf("training: done in %.1f s%n", (System.nanoTime() - start) / 1e9);
 
-    TableStore tables = tableStore();
     List<Task.RunResult> runs = TableStage.write(tables, plan, metadata, datasetDir, outcomes);
     ProbeStage.Result probed = null;
     if (steps.probe()) {

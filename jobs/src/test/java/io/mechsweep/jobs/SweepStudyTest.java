@@ -92,8 +92,10 @@ class SweepStudyTest {
         "--catalog", "none")));
     running.start();
     String seen = "";
+    long rowsWhileTraining = 0;
     long deadline = System.nanoTime() + 600_000_000_000L;
-    while (running.isAlive() && System.nanoTime() < deadline && !seen.contains("2 finished, 2 running")) {
+    while (running.isAlive() && System.nanoTime() < deadline
+        && !(seen.contains("2 finished, 2 running") && rowsWhileTraining == 2)) {
       Thread.sleep(500);
       java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
       if (Files.exists(root.resolve("studies/ext/runs.json"))) {
@@ -101,11 +103,34 @@ class SweepStudyTest {
             root.toString(), new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8)).print("ext");
       }
       seen = out.toString(java.nio.charset.StandardCharsets.UTF_8);
+      rowsWhileTraining = seen.contains("2 running") ? rows(root.resolve("tables/runs/study=ext")) : 0;
     }
     running.join();
+    assertThat(rowsWhileTraining).as("the finished pack's runs are in the runs table while the other pack trains")
+        .isEqualTo(2);
+    assertThat(rows(root.resolve("tables/runs/study=ext"))).isEqualTo(4);
     assertThat(study.get().code()).as(study.get().err()).isZero();
     assertThat(seen).contains("study ext (task varassign, 4 runs): 2 finished, 2 running, 0 failed, 0 pending")
         .containsPattern("running: steps=4000 seed=1 \\(\\w+, pack ext-d2-s2-0\\): (step \\d+ of 4000, \\d+ ms/step,"
             + " about .* left|checkpoint at step \\d+ of 4000)");
+  }
+
+  /** Rows of a table partition, from its Parquet footers (the study's own Spark session is busy training). */
+  private static long rows(Path partition) throws java.io.IOException {
+    if (!Files.isDirectory(partition)) {
+      return 0;
+    }
+    long n = 0;
+    try (var files = Files.list(partition)) {
+      for (Path f : files.filter(p -> p.getFileName().toString().endsWith(".parquet")).toList()) {
+        try (var reader = org.apache.parquet.hadoop.ParquetFileReader.open(org.apache.parquet.hadoop.util.HadoopInputFile
+            .fromPath(new org.apache.hadoop.fs.Path(f.toUri()), new org.apache.hadoop.conf.Configuration()))) {
+          n += reader.getRecordCount();
+        } catch (java.io.FileNotFoundException | java.nio.file.NoSuchFileException swappedOut) {
+          return 0; // the partition was replaced while it was listed: read again next time
+        }
+      }
+    }
+    return n;
   }
 }

@@ -4,6 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.mechsweep.datagen.TokenTable;
+import io.mechsweep.training.bench.StepPhases;
+import io.mechsweep.training.bench.StepPhases.Phase;
 import io.mechsweep.training.model.PackedTransformer;
 import java.util.List;
 
@@ -61,6 +63,11 @@ public record PackBatch(int k, int b, TokenTable[] members) {
 
   /** Per-member mean cross-entropy, {@code (K,)}, recorded for backward when recording is on. */
   NDArray loss(PackedTransformer model, NDManager manager) {
+    return loss(model, manager, StepPhases.OFF);
+  }
+
+  /** The same, with the copy in, forward and loss timed by {@code phases}. */
+  NDArray loss(PackedTransformer model, NDManager manager, StepPhases phases) {
     int t = members[0].seqLen();
     int r = members[0].reads();
     long[] tokens = tokens();
@@ -74,9 +81,13 @@ public record PackBatch(int k, int b, TokenTable[] members) {
     NDArray input = Tensors.of(manager, tokens, new Shape(k, b, t));
     if (lastPositionOnly()) {
       NDArray labels = Tensors.of(manager, targets, new Shape(k, b, 1));
+      phases.lap(Phase.COPY);
       NDArray logits = model.logits(input); // (K,B,C)
+      phases.lap(Phase.FORWARD);
       NDArray nll = logits.logSoftmax(-1).gather(labels, 2).neg(); // (K,B,1)
-      return nll.reshape(k, b).mean(new int[] {1}); // (K,)
+      NDArray loss = nll.reshape(k, b).mean(new int[] {1}); // (K,)
+      phases.lap(Phase.LOSS);
+      return loss;
     }
     long[] positions = new long[k * b * r];
     float[] weights = new float[k * b * r];
@@ -92,8 +103,13 @@ public record PackBatch(int k, int b, TokenTable[] members) {
     NDArray labels = Tensors.of(manager, targets, new Shape(k, b, r, 1));
     NDArray w = Tensors.of(manager, weights, new Shape(k, b, r));
     NDArray keys = KeyMasks.of(List.of(members), 0, b, manager);
-    NDArray nll = model.logitsAt(input, at, keys).logSoftmax(-1).gather(labels, 3).neg().reshape(k, b, r);
+    phases.lap(Phase.COPY);
+    NDArray logits = model.logitsAt(input, at, keys);
+    phases.lap(Phase.FORWARD);
+    NDArray nll = logits.logSoftmax(-1).gather(labels, 3).neg().reshape(k, b, r);
     NDArray count = w.sum(new int[] {1, 2}).maximum(1f); // a member with no counted read: loss 0
-    return nll.mul(w).sum(new int[] {1, 2}).div(count);
+    NDArray loss = nll.mul(w).sum(new int[] {1, 2}).div(count);
+    phases.lap(Phase.LOSS);
+    return loss;
   }
 }

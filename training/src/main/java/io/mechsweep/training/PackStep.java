@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import io.mechsweep.datagen.TokenTable;
+import io.mechsweep.training.bench.StepPhases;
 import io.mechsweep.training.eval.MetricRow;
 import io.mechsweep.training.listener.TrainingListener;
 import io.mechsweep.training.model.PackedTransformer;
@@ -21,14 +22,22 @@ import java.util.function.Supplier;
 public final class PackStep {
   private final PackSpec pack;
   private final TrainingListener listener;
+  private final StepPhases phases;
 
   public PackStep(PackSpec pack, TrainingListener listener) {
+    this(pack, listener, StepPhases.OFF);
+  }
+
+  /** @param phases times each training step's phases ({@code bench --profile}); OFF does nothing */
+  public PackStep(PackSpec pack, TrainingListener listener, StepPhases phases) {
     this.pack = pack;
     this.listener = listener;
+    this.phases = phases;
   }
 
   /** Training step {@code step} (0-based): each member's own batch, its scheduled lr (0 once it stopped). */
   public void train(PackedTransformer model, AdamW adam, List<PackMember> members, int step, NDManager manager) {
+    phases.beginStep(manager);
     int k = pack.size();
     float[] lr = new float[k];
     float[] wd = new float[k];
@@ -41,7 +50,9 @@ public final class PackStep {
       wd[m] = active ? (float) member.spec().weightDecay() : 0f;
     }
     PackBatch batch = PackBatch.of(batches);
-    update(model, adam, members, MetricRow.TRAIN, step, lr, wd, () -> batch.loss(model, manager));
+    phases.lap(StepPhases.Phase.BATCH);
+    update(model, adam, members, MetricRow.TRAIN, step, lr, wd, () -> batch.loss(model, manager, phases));
+    phases.endStep();
   }
 
   /**
@@ -55,9 +66,11 @@ public final class PackStep {
       NDArray lossPerMember = loss.get(); // (K,)
       Autograd.backward(lossPerMember.sum());
       Autograd.record(false);
+      phases.lap(StepPhases.Phase.BACKWARD);
       NDArray norms = adam.update(model.params(), Autograd.gradients(model.params()), lr, wd,
           pack.train().clipNorm()); // clips a flat copy of the gradients, then updates
       Autograd.zeroGradients(model.params());
+      phases.lap(StepPhases.Phase.OPTIMIZER);
       int done = step + 1;
       listener.onUpdate(stage, done);
       if (pack.train().isLogStep(done)) { // the only host read of a step, and only on log steps

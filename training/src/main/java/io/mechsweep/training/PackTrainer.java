@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import io.mechsweep.datagen.EvalSet;
 import io.mechsweep.datagen.TaskData;
 import io.mechsweep.datagen.TrainSource;
+import io.mechsweep.training.bench.StepPhases;
 import io.mechsweep.training.checkpoint.PackCheckpointWriter;
 import io.mechsweep.training.checkpoint.PackResume;
 import io.mechsweep.training.checkpoint.RunStore;
@@ -53,6 +54,7 @@ public final class PackTrainer {
   private final String lossSet;
   /** {@link System#nanoTime()} by which the pack must have written its last checkpoint. */
   private OptionalLong stopBy = OptionalLong.empty();
+  private StepPhases phases = StepPhases.OFF;
 
   /**
    * @param store where checkpoints and outcomes go; null trains in memory only
@@ -83,6 +85,12 @@ public final class PackTrainer {
    */
   public PackTrainer stopBy(long deadlineNanos) {
     this.stopBy = OptionalLong.of(deadlineNanos);
+    return this;
+  }
+
+  /** Times each training step's phases and each evaluation into {@code phases} ({@code bench --profile}). */
+  public PackTrainer timePhases(StepPhases phases) {
+    this.phases = phases;
     return this;
   }
 
@@ -151,7 +159,7 @@ public final class PackTrainer {
         adam = adamW(params);
       }
       PackedTransformer model = new PackedTransformer(pack.model(), params);
-      PackStep update = new PackStep(pack, new TrainingListener() {}); // nothing listens to updates here
+      PackStep update = new PackStep(pack, phases, phases); // only a profile listens to updates here
       TrainingListener earlyStop = new EarlyStop(pack, lossSet);
       step = startStep;
       if (startStep == 0) {
@@ -215,6 +223,7 @@ public final class PackTrainer {
   }
 
   private void evaluate(PackedTransformer model, List<PackMember> members, int step, NDManager manager) {
+    phases.beginEvaluation();
     for (EvalSet set : data.evalSets()) {
       Evaluator.Pass pass = Evaluator.pass(model, set.table(), manager, set.recordLoss());
       for (int m = 0; m < members.size(); m++) {
@@ -228,6 +237,7 @@ public final class PackTrainer {
         }
       }
     }
+    phases.endEvaluation();
   }
 
   /** {@code 42s}, {@code 3m05s}, {@code 1h02m}. */

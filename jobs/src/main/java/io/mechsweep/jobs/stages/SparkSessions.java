@@ -35,6 +35,9 @@ public final class SparkSessions {
       conf.setIfMissing("spark.ui.enabled", "false");
       conf.setIfMissing("spark.sql.shuffle.partitions", "4");
     }
+    // Fair scheduling lets the tables of a finished pack be written while other packs still
+    // train (TrainingStage): FIFO would queue that write behind every pending pack.
+    conf.setIfMissing("spark.scheduler.mode", "FAIR");
     conf.setIfMissing("spark.sql.warehouse.dir", new org.apache.hadoop.fs.Path(root, "warehouse").toString());
     File scratch = scratchDir(root);
     if (local && scratch != null) {

@@ -40,9 +40,27 @@ import org.apache.spark.sql.SparkSession;
 public final class TrainingStage {
   private TrainingStage() {}
 
+  /** Trains as {@link #run(SparkSession, StudyPlan, TaskData, RunStore, boolean, PrintStream, AfterPack)} with nothing after each pack. */
   public static List<RunOutcome> run(
       SparkSession spark, StudyPlan plan, TaskData data, RunStore store, boolean retryFailed, PrintStream out)
       throws IOException {
+    return run(spark, plan, data, store, retryFailed, out, finished -> {});
+  }
+
+  /** What the driver does each time a pack has finished while others still train. */
+  public interface AfterPack {
+    /** @param finished the plan's runs that have a result now, with it, in plan order */
+    void accept(Map<RunSpec, RunOutcome> finished) throws IOException;
+  }
+
+  /**
+   * Trains the unfinished runs. After each pack that ends while others train, {@code afterPack}
+   * gets every run with a result so far (the study's tables are swapped in there), on this thread
+   * and in Spark's {@code tables} pool, so a slot a finished pack frees goes to that write first.
+   */
+  public static List<RunOutcome> run(
+      SparkSession spark, StudyPlan plan, TaskData data, RunStore store, boolean retryFailed, PrintStream out,
+      AfterPack afterPack) throws IOException {
     Map<String, RunOutcome> done = new HashMap<>();
     List<RunSpec> todo = new ArrayList<>();
     for (RunSpec run : plan.runs()) {
@@ -72,9 +90,9 @@ public final class TrainingStage {
       spark.sparkContext().addSparkListener(progress);
       List<RunOutcome> trained;
       try {
-        trained = packSet
+        trained = PackJob.collect(spark, progress, () -> packSet
             .mapPartitions(trainPacks(broadcast, store, configs, threads), Encoders.javaSerialization(RunOutcome.class))
-            .collectAsList();
+            .collectAsList(), () -> afterPack.accept(finished(plan, store)));
       } finally {
         spark.sparkContext().removeSparkListener(progress);
       }
@@ -85,6 +103,15 @@ public final class TrainingStage {
       ordered.add(done.get(run.runId()));
     }
     return ordered;
+  }
+
+  /** The plan's runs with a result under the store now. */
+  private static Map<RunSpec, RunOutcome> finished(StudyPlan plan, RunStore store) throws IOException {
+    Map<RunSpec, RunOutcome> out = new java.util.LinkedHashMap<>();
+    for (RunSpec run : plan.runs()) {
+      store.result(run.runId()).ifPresent(o -> out.put(run, o));
+    }
+    return out;
   }
 
   /** Who is who for {@code mechsweep status} while the tables do not have the runs yet. */
@@ -187,25 +214,45 @@ public final class TrainingStage {
   /**
    * The overall progress line: each time a pack's task ends, how many of the study's packs are
    * done, the time since training started and, at that pace, the time left. Only the training
-   * job runs while it listens.
+   * job's tasks count ({@link PackJob#TRAINING_GROUP}): the tables are written beside it.
    */
   static final class PackProgress extends org.apache.spark.scheduler.SparkListener {
     private final int packs;
     private final PrintStream out;
     private final long start = System.nanoTime();
     private final java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.Set<Integer> trainingStages = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** One token per pack that ended, for the driver's thread ({@link PackJob}). */
+    final java.util.concurrent.BlockingQueue<Integer> ended = new java.util.concurrent.LinkedBlockingQueue<>();
 
     PackProgress(int packs, PrintStream out) {
       this.packs = packs;
       this.out = out;
     }
 
+    int packs() {
+      return packs;
+    }
+
+    void say(String line) {
+      out.println(line);
+    }
+
+    @Override
+    public void onStageSubmitted(org.apache.spark.scheduler.SparkListenerStageSubmitted submitted) {
+      java.util.Properties p = submitted.properties();
+      if (p != null && PackJob.TRAINING_GROUP.equals(p.getProperty("spark.jobGroup.id"))) {
+        trainingStages.add(submitted.stageInfo().stageId());
+      }
+    }
+
     @Override
     public void onTaskEnd(org.apache.spark.scheduler.SparkListenerTaskEnd end) {
-      if (!"Success".equals(String.valueOf(end.reason()))) {
+      if (!trainingStages.contains(end.stageId()) || !"Success".equals(String.valueOf(end.reason()))) {
         return; // a lost task is retried by Spark and counted when it succeeds
       }
       int n = done.incrementAndGet();
+      ended.add(n);
       double seconds = (System.nanoTime() - start) / 1e9;
       out.printf(java.util.Locale.ROOT, "training: %d of %d packs done (%s elapsed%s)%n", n, packs,
           io.mechsweep.training.PackTrainer.duration(seconds),
