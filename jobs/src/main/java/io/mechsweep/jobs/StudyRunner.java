@@ -11,6 +11,7 @@ import io.mechsweep.datagen.TaskData;
 import io.mechsweep.jobs.config.StudyConfig;
 import io.mechsweep.jobs.plan.PackSizing;
 import io.mechsweep.jobs.plan.RunSpec;
+import io.mechsweep.jobs.plan.RunReferences;
 import io.mechsweep.jobs.plan.StudyPlan;
 import io.mechsweep.jobs.stages.DatasetStage;
 import io.mechsweep.jobs.stages.ProbeStage;
@@ -82,6 +83,7 @@ public final class StudyRunner {
    */
   public Result train(StudyConfig config, boolean generateIfMissing, boolean retryFailed, boolean reprobe,
       Steps steps) throws IOException {
+    config = RunReferences.resolve(config, new HadoopFiles(spark.sparkContext().hadoopConfiguration()), root);
     StudyPlan plan = StudyPlan.of(config);
     String datasetDir = DatasetStage.dir(root, config.task());
     DatasetMetadata metadata = dataset(config, generateIfMissing);
@@ -99,7 +101,7 @@ public final class StudyRunner {
     List<RunOutcome> outcomes = TrainingStage.run(spark, plan, inputs.data(), store, retryFailed, out,
         finished -> {
           // The finished runs' rows now, so SQL sees them during a long study; all rows at the end.
-          TableStage.write(tables, new StudyPlan(config, plan.datasetId(), List.copyOf(finished.keySet())), metadata,
+          TableStage.write(tables, new StudyPlan(plan.config(), plan.datasetId(), List.copyOf(finished.keySet())), metadata,
               datasetDir, List.copyOf(finished.values()));
           out.printf("tables: the rows of %d of %d runs written (the others as their packs finish)%n",
               finished.size(), plan.runs().size());
@@ -150,6 +152,7 @@ public final class StudyRunner {
    */
   public PackBundle exportPacks(StudyConfig config, boolean retryFailed, Integer packSize, PackSizing.Knobs knobs,
       Path dir) throws IOException {
+    config = RunReferences.resolve(config, new HadoopFiles(spark.sparkContext().hadoopConfiguration()), root);
     StudyPlan plan = StudyPlan.of(config);
     DatasetMetadata metadata = dataset(config, true);
     Task.Inputs inputs = inputs(config);

@@ -52,6 +52,18 @@ class SweepStudyTest {
     assertThat(study.code()).as(study.err()).isZero();
     assertThat(study.out()).contains("training: 8 runs (0 already done) in 4 packs of up to 2");
 
+    // A run given to init_from by study and name resolves to its id, as if the id had been written.
+    String source = csvFirst(root, "select run_id from mechsweep.runs where run_name = 'd_model=16 batch_size=16 seed=1'");
+    io.mechsweep.jobs.config.StudyConfig warm = io.mechsweep.jobs.plan.RunReferences.resolve(
+        io.mechsweep.jobs.config.StudyConfigParser.parse(config, List.of("model.init_from=ext/d_model=16 batch_size=16 seed=1@20")),
+        io.mechsweep.training.checkpoint.HadoopFiles.forDefaultConfiguration(), root.toString());
+    assertThat(io.mechsweep.jobs.plan.StudyPlan.of(warm).runs()).allSatisfy(r -> assertThat(r.config().initFrom())
+        .isEqualTo(source + "@20"));
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> io.mechsweep.jobs.plan.RunReferences.resolve(
+            io.mechsweep.jobs.config.StudyConfigParser.parse(config, List.of("model.init_from=ext/seed=9")),
+            io.mechsweep.training.checkpoint.HadoopFiles.forDefaultConfiguration(), root.toString()))
+        .hasMessageContaining("model.init_from: study 'ext' has no run named 'seed=9'; its runs: [d_model=16 batch_size=16 seed=1");
+
     MainTest.Run status = run("status", "--root", root.toString());
     assertThat(status.code()).as(status.err()).isZero();
     assertThat(status.out()).contains("study ext (task varassign, 8 runs): 8 finished, 0 running, 0 failed, 0 pending");
@@ -113,6 +125,13 @@ class SweepStudyTest {
     assertThat(seen).contains("study ext (task varassign, 4 runs): 2 finished, 2 running, 0 failed, 0 pending")
         .containsPattern("running: steps=4000 seed=1 \\(\\w+, pack ext-d2-s2-0\\): (step \\d+ of 4000, \\d+ ms/step,"
             + " about .* left|checkpoint at step \\d+ of 4000)");
+  }
+
+  /** The first value of a query's CSV result. */
+  private static String csvFirst(Path root, String query) {
+    MainTest.Run r = run("sql", "--root", root.toString(), "--format", "csv", query);
+    assertThat(r.code()).as(r.err()).isZero();
+    return r.out().lines().toList().get(1);
   }
 
   /** Rows of a table partition, from its Parquet footers (the study's own Spark session is busy training). */

@@ -39,9 +39,9 @@ public final class PlanCommand implements Callable<Integer>, UnderRoot {
       report.counts(first);
       return ExitCodes.OK;
     }
-    StudyPlan plan = StudyPlan.of(config.parse());
     String root = common.resolvedRoot();
     HadoopFiles files = HadoopFiles.forDefaultConfiguration();
+    StudyPlan plan = StudyPlan.of(io.mechsweep.jobs.plan.RunReferences.resolve(config.parse(), files, root));
     boolean rootExists = files.exists(new org.apache.hadoop.fs.Path(root));
     Optional<TaskData> data;
     try {

@@ -47,6 +47,16 @@ public record StudyConfig(
         points.stream().map(p -> p.withStudy(name)).toList());
   }
 
+  /** This study with {@code model.init_from} replaced, in every grid point, by {@code resolve} of each value. */
+  public StudyConfig withInitFrom(java.util.function.UnaryOperator<String> resolve) {
+    Model m = model;
+    Model resolved = new Model(m.dModel(), m.dFf(), m.dK(), m.heads(), m.depths(), m.inits(), m.norm(), m.causal(),
+        m.mlpRemovedLayers(), m.outputBias(), m.frozen(), m.tiedLayers(),
+        m.initFrom().stream().map(v -> v == null ? null : resolve.apply(v)).toList());
+    return new StudyConfig(study, task, resolved, training, seeds, evaluation, probes, checkpointEvery, logEvery, sweep,
+        points.stream().map(p -> p.withInitFrom(resolve)).toList());
+  }
+
   /** This study with its packs sized for a GPU of {@code gib} GiB, at most {@code maxPackSize} runs each. */
   public StudyConfig withGpuMemory(double gib, int maxPackSize) {
     Training t = training;

@@ -224,10 +224,13 @@ public final class StudyConfigParser {
     for (String text : f.strings(model, "model.init_from", List.of(NO_CHECKPOINT))) {
       if (text.equals(NO_CHECKPOINT)) {
         out.add(null);
+      } else if (RunReference.parse(text) != null) {
+        out.add(text.trim()); // a run by study and name, resolved against the root before planning
       } else if (SourceCheckpoint.parse(text) == null) {
         f.problem("model.init_from", text,
-            "'none' or a run id with an optional step, e.g. 3f2a9c01b7de or 3f2a9c01b7de@2000, and ':blocks' after it"
-                + " to copy only the blocks (a source with another vocabulary)");
+            "'none' or a run id with an optional step, e.g. 3f2a9c01b7de or 3f2a9c01b7de@2000, or a run by study and"
+                + " name, e.g. wikipedia-quickstart/seed=1@2000, and ':blocks' after it to copy only the blocks"
+                + " (a source with another vocabulary)");
       } else {
         out.add(SourceCheckpoint.parse(text).toString());
       }

@@ -30,6 +30,10 @@ public record StudyPlan(StudyConfig config, String datasetId, List<RunSpec> runs
     Map<String, String> pointOf = new HashMap<>();
     for (StudyConfig grid : c.gridPoints()) {
       for (GridPoint point : GridPoint.all(grid)) {
+        if (point.initFrom() != null && io.mechsweep.jobs.config.RunReference.parse(point.initFrom()) != null) {
+          throw new io.mechsweep.datagen.BadInputException("model.init_from: '" + point.initFrom() + "' names a run by"
+              + " study and name, which only a command with a root resolves (plan, generate, train, study)");
+        }
         RunConfig resolved = resolved(grid, datasetId, point);
         String runId = DatasetMetadata.idOf("run", resolved);
         String where = pointLabel(c, grid) + "seed " + point.seed();

@@ -68,6 +68,9 @@ public final class TrainingBenchmark {
 
   public record Result(int packSize, int threads, double msPerStep, double msPerRunStep) {}
 
+  /** A profiled pack: its ms/step as {@link #run} measures it, and where the steps' time went. */
+  public record Profile(Result result, StepPhases.Summary phases) {}
+
   /**
    * Trains a pack of {@code packSize} runs for {@link #UNTIMED_STEPS} + {@code timedSteps} steps.
    *
@@ -75,13 +78,28 @@ public final class TrainingBenchmark {
    *     forward, loss, backward, gradient norms (and clipping), AdamW
    */
   public static Result run(Setup setup, int timedSteps, int packSize, int threads, Device device) {
+    return train(setup, timedSteps, packSize, threads, device, StepPhases.OFF);
+  }
+
+  /**
+   * {@link #run}, with each step's phases timed over the same timed steps, and the evaluations
+   * (before the first step and after the last) over the setup's evaluation sets.
+   */
+  public static Profile profile(Setup setup, int timedSteps, int packSize, int threads, Device device) {
+    StepPhases phases = StepPhases.recording();
+    Result result = train(setup, timedSteps, packSize, threads, device, phases);
+    return new Profile(result, phases.summary(UNTIMED_STEPS));
+  }
+
+  private static Result train(Setup setup, int timedSteps, int packSize, int threads, Device device,
+      StepPhases phases) {
     TorchRuntime.init(threads);
     List<MemberSpec> members = new ArrayList<>();
     for (int k = 0; k < packSize; k++) {
       members.add(new MemberSpec("bench-" + k, k, setup.init(), setup.peakLr(), setup.weightDecay()));
     }
     PackSpec pack = new PackSpec("bench", setup.model(), setup.train(timedSteps + UNTIMED_STEPS), members);
-    RunOutcome first = new PackTrainer(pack, setup.data(), null, device).train().get(0);
+    RunOutcome first = new PackTrainer(pack, setup.data(), null, device).timePhases(phases).train().get(0);
     if (!first.finished()) {
       throw new IllegalStateException("benchmark run failed: " + first.reason());
     }
