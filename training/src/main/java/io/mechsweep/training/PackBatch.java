@@ -4,8 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.mechsweep.datagen.TokenTable;
-import io.mechsweep.training.bench.StepPhases;
-import io.mechsweep.training.bench.StepPhases.Phase;
+import io.mechsweep.training.listener.StepPhases;
+import io.mechsweep.training.listener.StepPhases.Phase;
 import io.mechsweep.training.model.PackedTransformer;
 import java.util.List;
 

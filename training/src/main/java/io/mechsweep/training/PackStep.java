@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import io.mechsweep.datagen.TokenTable;
-import io.mechsweep.training.bench.StepPhases;
+import io.mechsweep.training.listener.StepPhases;
 import io.mechsweep.training.eval.MetricRow;
 import io.mechsweep.training.listener.TrainingListener;
 import io.mechsweep.training.model.PackedTransformer;

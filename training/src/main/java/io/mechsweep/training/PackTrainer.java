@@ -5,7 +5,7 @@ import ai.djl.ndarray.NDManager;
 import io.mechsweep.datagen.EvalSet;
 import io.mechsweep.datagen.TaskData;
 import io.mechsweep.datagen.TrainSource;
-import io.mechsweep.training.bench.StepPhases;
+import io.mechsweep.training.listener.StepPhases;
 import io.mechsweep.training.checkpoint.PackCheckpointWriter;
 import io.mechsweep.training.checkpoint.PackResume;
 import io.mechsweep.training.checkpoint.RunStore;

@@ -12,6 +12,7 @@ import io.mechsweep.training.eval.RunOutcome;
 import io.mechsweep.training.model.InitScheme;
 import io.mechsweep.training.model.ModelConfig;
 import io.mechsweep.training.optim.LrSchedule;
+import io.mechsweep.training.listener.StepPhases;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,8 +1,7 @@
-package io.mechsweep.training.bench;
+package io.mechsweep.training.listener;
 
 import ai.djl.ndarray.NDManager;
 import io.mechsweep.training.eval.MetricRow;
-import io.mechsweep.training.listener.TrainingListener;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
