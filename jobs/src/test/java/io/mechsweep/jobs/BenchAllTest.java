@@ -3,7 +3,7 @@ package io.mechsweep.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mechsweep.jobs.cli.bench.PhaseProfile;
-import io.mechsweep.training.bench.StepPhases;
+import io.mechsweep.training.listener.StepPhases;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

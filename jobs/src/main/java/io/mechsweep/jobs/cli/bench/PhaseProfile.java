@@ -2,8 +2,8 @@ package io.mechsweep.jobs.cli.bench;
 
 import ai.djl.Device;
 import io.mechsweep.datagen.EvalSet;
-import io.mechsweep.training.bench.StepPhases;
-import io.mechsweep.training.bench.StepPhases.Phase;
+import io.mechsweep.training.listener.StepPhases;
+import io.mechsweep.training.listener.StepPhases.Phase;
 import io.mechsweep.training.bench.TrainingBenchmark;
 import java.io.PrintStream;
 import java.util.List;
