@@ -50,7 +50,9 @@ class SweepStudyTest {
 
     MainTest.Run study = run("study", config.toString(), "--root", root.toString(), "--catalog", "none");
     assertThat(study.code()).as(study.err()).isZero();
-    assertThat(study.out()).contains("training: 8 runs (0 already done) in 4 packs of up to 2");
+    assertThat(study.out()).contains("training: 8 runs (0 already done) in 4 packs of up to 2")
+        .containsPattern("training: 4 packs, \\d at once, \\d+ CPU threads? each when no GPU is assigned \\(local mode:"
+            + " the \\d+ cores shared among the packs that run at once\\)");
 
     // A run given to init_from by study and name resolves to its id, as if the id had been written.
     String source = csvFirst(root, "select run_id from mechsweep.runs where run_name = 'd_model=16 batch_size=16 seed=1'");

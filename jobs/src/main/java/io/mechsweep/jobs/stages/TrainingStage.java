@@ -33,7 +33,7 @@ import org.apache.spark.sql.SparkSession;
 /**
  * Fans a study's unfinished runs out as packs: one pack per Spark partition, trained by
  * {@code mapPartitions} on the task's GPU when Spark assigned one, else on CPU (threads: see
- * {@link #cpuThreadsPerTask}). Finished runs are read back from their results instead. A run
+ * {@link CpuScheduling}). Finished runs are read back from their results instead. A run
  * that fails inside a pack is recorded by the trainer; a lost executor is Spark's to retry, and
  * the retried pack resumes from its checkpoints.
  */
@@ -84,8 +84,9 @@ public final class TrainingStage {
       // parallelize with one slice per pack puts exactly one pack in each partition.
       JavaRDD<PackSpec> rdd = jsc.parallelize(packs, packs.size());
       Dataset<PackSpec> packSet = spark.createDataset(rdd.rdd(), Encoders.javaSerialization(PackSpec.class));
-      int threads = cpuThreadsPerTask(spark, packs.size());
-      out.printf("training: %d CPU thread(s) per pack when no GPU is assigned%n", threads);
+      CpuScheduling scheduling = CpuScheduling.of(spark, packs.size());
+      out.println(scheduling.describe(packs.size()));
+      int threads = scheduling.threadsPerPack();
       PackProgress progress = new PackProgress(packs.size(), out);
       spark.sparkContext().addSparkListener(progress);
       List<RunOutcome> trained;
@@ -125,21 +126,9 @@ public final class TrainingStage {
         .write(new io.mechsweep.training.checkpoint.HadoopFiles(spark.sparkContext().hadoopConfiguration()), store.root());
   }
 
-  /**
-   * libtorch's CPU threads per training task: {@code spark.task.cpus} when set; in local mode
-   * otherwise the machine's cores shared among the packs that run at once, so one big pack
-   * still uses every core.
-   */
+  /** libtorch's CPU threads per training task ({@link CpuScheduling}). */
   static int cpuThreadsPerTask(SparkSession spark, int packs) {
-    org.apache.spark.SparkConf conf = spark.sparkContext().getConf();
-    if (conf.contains("spark.task.cpus")) {
-      return conf.getInt("spark.task.cpus", 1);
-    }
-    if (spark.sparkContext().isLocal()) {
-      int cores = spark.sparkContext().defaultParallelism();
-      return Math.max(1, cores / Math.max(1, Math.min(cores, packs)));
-    }
-    return 1;
+    return CpuScheduling.of(spark, packs).threadsPerPack();
   }
 
   private static MapPartitionsFunction<PackSpec, RunOutcome> trainPacks(
