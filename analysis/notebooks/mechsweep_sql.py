@@ -1,7 +1,7 @@
 """SQL over a mechsweep root from Python, for the notebooks beside this file.
 
 PySpark is not needed: the JVM is started in this process with JPype and the project's own
-io.mechsweep.jobs.SqlSession answers the queries, with the options of `bin/mechsweep sql`
+io.mechsweep.jobs.cli.SqlSession answers the queries, with the options of `bin/mechsweep sql`
 (tables mechsweep.<table>, views mechsweep.<view>).
 
     import mechsweep_sql
@@ -81,7 +81,7 @@ class Connection:
     def __init__(self, root, catalog):
         self.root = root
         self.catalog = catalog
-        session_class = jpype.JClass("io.mechsweep.jobs.SqlSession")
+        session_class = jpype.JClass("io.mechsweep.jobs.cli.SqlSession")
         self._session = session_class.open(["--root", root, "--catalog", catalog])
         _OPEN.add(self)
 
