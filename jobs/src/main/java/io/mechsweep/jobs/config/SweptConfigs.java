@@ -23,15 +23,16 @@ final class SweptConfigs {
       throw new ConfigException(source, List.of("sweep: " + count + " grid points; at most " + Sweep.MAX_POINTS
           + " in one study (`mechsweep plan` counts a larger grid; split it into studies)"));
     }
+    List<Sweep.Point> grid = sweep.points();
     List<StudyConfig> points = new ArrayList<>();
-    for (Sweep.Point point : sweep.points()) {
+    for (Sweep.Point point : grid) {
       points.add(point(tree, point, source));
     }
     StudyConfig first = points.get(0);
-    for (StudyConfig c : points) {
-      if (!c.task().datasetId().equals(first.task().datasetId())) {
-        throw new ConfigException(source, List.of("sweep: the points " + sweep.points().get(0).label() + " and "
-            + sweep.points().get(points.indexOf(c)).label() + " give different datasets; allowed: axes on task fields"
+    for (int i = 1; i < points.size(); i++) {
+      if (!points.get(i).task().datasetId().equals(first.task().datasetId())) {
+        throw new ConfigException(source, List.of("sweep: the points " + grid.get(0).label() + " and "
+            + grid.get(i).label() + " give different datasets; allowed: axes on task fields"
             + " that keep the dataset (a study has one dataset: run one study per dataset)"));
       }
     }

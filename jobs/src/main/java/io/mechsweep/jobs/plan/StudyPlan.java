@@ -28,7 +28,11 @@ public record StudyPlan(StudyConfig config, String datasetId, List<RunSpec> runs
     String datasetId = c.task().datasetId();
     List<RunSpec> runs = new ArrayList<>();
     Map<String, String> pointOf = new HashMap<>();
-    for (StudyConfig grid : c.gridPoints()) {
+    List<StudyConfig> grids = c.gridPoints();
+    List<String> labels = c.sweep().isEmpty() ? null : c.sweep().points().stream().map(p -> "[" + p.label() + "] ").toList();
+    for (int g = 0; g < grids.size(); g++) {
+      StudyConfig grid = grids.get(g);
+      String pointLabel = labels == null ? "" : labels.get(g);
       for (GridPoint point : GridPoint.all(grid)) {
         if (point.initFrom() != null && io.mechsweep.jobs.config.RunReference.parse(point.initFrom()) != null) {
           throw new io.mechsweep.datagen.BadInputException("model.init_from: '" + point.initFrom() + "' names a run by"
@@ -36,7 +40,7 @@ public record StudyPlan(StudyConfig config, String datasetId, List<RunSpec> runs
         }
         RunConfig resolved = resolved(grid, datasetId, point);
         String runId = DatasetMetadata.idOf("run", resolved);
-        String where = pointLabel(c, grid) + "seed " + point.seed();
+        String where = pointLabel + "seed " + point.seed();
         String earlier = pointOf.putIfAbsent(runId, where);
         if (earlier != null) {
           throw new ConfigException(c.study() + "'s grid", List.of("sweep: " + earlier + " and " + where
@@ -52,11 +56,6 @@ public record StudyPlan(StudyConfig config, String datasetId, List<RunSpec> runs
       named.add(runs.get(i).named(names.get(i)));
     }
     return new StudyPlan(c, datasetId, List.copyOf(named));
-  }
-
-  private static String pointLabel(StudyConfig c, StudyConfig grid) {
-    int i = c.gridPoints().indexOf(grid);
-    return c.sweep().isEmpty() ? "" : "[" + c.sweep().points(i + 1).get(i).label() + "] ";
   }
 
   /** The model of a run: its grid point's model family, wired by the task. */
