@@ -57,6 +57,9 @@ public final class Bench implements Callable<Integer> {
   @Option(names = "--studies", defaultValue = "conf/studies", paramLabel = "DIR",
       description = "Where --task and --all find NAME-quickstart.yaml. Default: ${DEFAULT-VALUE}.") Path studies;
   @Option(names = "--python", defaultValue = "/usr/bin/python3", description = "Python with torch.") String python;
+  @Option(names = "--set", paramLabel = "KEY=VALUE",
+      description = "Override a field of the study benchmarked (as for `study`), e.g. --set training.batch_size=64.")
+  List<String> overrides = new java.util.ArrayList<>();
   @Option(names = "--reference", defaultValue = "training/python/reference.py",
       description = "The PyTorch reference script (its bench mode).") Path reference;
 
@@ -86,6 +89,10 @@ public final class Bench implements Callable<Integer> {
       throw new CommandLine.ParameterException(spec.commandLine(),
           "--all and --task/--config are mutually exclusive: --all benchmarks every task's quickstart");
     }
+    if (all && !overrides.isEmpty()) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "--set: not with --all, whose studies differ in their fields; give --task or --config");
+    }
     BenchOptions options = new BenchOptions(steps, packs, threads, python, reference, studies);
     if (all) {
       System.out.println(Machine.line());
@@ -97,7 +104,7 @@ public final class Bench implements Callable<Integer> {
       }
       return 0;
     }
-    BenchTask study = BenchTask.load(studyConfig());
+    BenchTask study = BenchTask.load(studyConfig(), overrides);
     TrainingBenchmark.Setup setup;
     try {
       setup = profile ? study.profileSetup() : study.timingSetup();

@@ -19,7 +19,12 @@ public record BenchTask(String name, StudyConfig config) {
   }
 
   public static BenchTask load(Path studyConfig) throws IOException {
-    StudyConfig c = StudyConfigParser.parse(studyConfig);
+    return load(studyConfig, java.util.List.of());
+  }
+
+  /** The study in {@code studyConfig} with the command line's {@code --set} overrides. */
+  public static BenchTask load(Path studyConfig, java.util.List<String> overrides) throws IOException {
+    StudyConfig c = StudyConfigParser.parse(studyConfig, overrides);
     return new BenchTask(c.task().kind().name(), c);
   }
 
