@@ -267,8 +267,10 @@ public final class TrainPacks implements Callable<Integer> {
       cli.getErr().println("train-packs: " + e.getMessage() + " (see train-packs --help)");
       return BAD_INPUT;
     });
+    // A user's mistake (a damaged bundle, a missing source checkpoint) is bad input; any other
+    // failure, an IOException of a full disk included, is a bug or the machine's and keeps its trace.
     cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-      if (e instanceof IOException) {
+      if (e instanceof io.mechsweep.datagen.BadInputException) {
         cmd.getErr().println("train-packs: " + e.getMessage());
         return BAD_INPUT;
       }
