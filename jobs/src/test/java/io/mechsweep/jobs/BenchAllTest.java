@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mechsweep.jobs.cli.bench.PhaseProfile;
 import io.mechsweep.training.listener.StepPhases;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -23,18 +20,10 @@ class BenchAllTest {
   private static final String[] REPO_PATHS = {"--studies", LocalCluster.REPO.resolve("conf/studies").toString(),
       "--reference", LocalCluster.REPO.resolve("training/python/reference.py").toString()};
 
-  /** A command as {@link MainTest#run}, with what it prints on System.out in {@code out}. */
+  /** A command as {@link MainTest#runPrinting}, with the repository's paths added. */
   private static MainTest.Run run(String... args) {
-    args = java.util.stream.Stream.concat(Arrays.stream(args), Arrays.stream(REPO_PATHS)).toArray(String[]::new);
-    PrintStream before = System.out;
-    ByteArrayOutputStream printed = new ByteArrayOutputStream();
-    System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
-    try {
-      MainTest.Run r = MainTest.run(args);
-      return new MainTest.Run(r.code(), r.out() + printed.toString(StandardCharsets.UTF_8), r.err());
-    } finally {
-      System.setOut(before);
-    }
+    return MainTest.runPrinting(
+        java.util.stream.Stream.concat(Arrays.stream(args), Arrays.stream(REPO_PATHS)).toArray(String[]::new));
   }
 
   private static boolean pythonWithTorch() throws Exception {

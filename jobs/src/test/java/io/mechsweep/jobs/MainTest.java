@@ -26,6 +26,19 @@ class MainTest {
     return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
+  /** {@link #run}, with what the command prints on System.out (where studies and plans print) in {@code out}. */
+  static Run runPrinting(String... args) {
+    PrintStream before = System.out;
+    ByteArrayOutputStream printed = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
+    try {
+      Run r = run(args);
+      return new Run(r.code(), r.out() + printed.toString(StandardCharsets.UTF_8), r.err());
+    } finally {
+      System.setOut(before);
+    }
+  }
+
   @Test
   void aBadConfigExitsWithTwoNamingTheFieldBeforeAnyWork() throws Exception {
     Path config = tmp.resolve("bad.yaml");

@@ -2,9 +2,6 @@ package io.mechsweep.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -14,17 +11,8 @@ import org.junit.jupiter.api.io.TempDir;
 class PlanCommandTest {
   @TempDir Path tmp;
 
-  /** A command as the command line runs it, with what it prints on System.out in {@code out}. */
-  static MainTest.Run run(String... args) {
-    PrintStream before = System.out;
-    ByteArrayOutputStream printed = new ByteArrayOutputStream();
-    System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
-    try {
-      MainTest.Run r = MainTest.run(args);
-      return new MainTest.Run(r.code(), r.out() + printed.toString(StandardCharsets.UTF_8), r.err());
-    } finally {
-      System.setOut(before);
-    }
+  private static MainTest.Run run(String... args) {
+    return MainTest.runPrinting(args);
   }
 
   @Test
@@ -48,15 +36,7 @@ class PlanCommandTest {
   @Test
   void aGridOfTwoMillionRunsGetsItsCountsAndAStudyOfItIsRefusedBeforeAnyWork() throws Exception {
     Path config = tmp.resolve("huge.yaml");
-    Files.writeString(config, RunExtensionTest.STUDY + """
-        sweep:
-          training.steps: [11, 12, 13, 14, 15, 16, 17, 18, 19, 20]
-          training.batch_size: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]
-          training.peak_lr: [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0]
-          training.clip_norm: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]
-          training.adamw.beta1: [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95]
-          training.adamw.eps: [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0]
-        """);
+    Files.writeString(config, SweepConfigTest.MILLION_POINTS);
     Path root = tmp.resolve("root");
     MainTest.Run plan = run("plan", config.toString(), "--root", root.toString());
     assertThat(plan.code()).as(plan.err()).isZero();

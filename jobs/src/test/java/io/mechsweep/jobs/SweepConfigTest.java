@@ -25,6 +25,17 @@ class SweepConfigTest {
         training.batch_size: [16, 32]
       """;
 
+  /** Six axes of ten values: a million sweep points of two runs each. */
+  static final String MILLION_POINTS = RunExtensionTest.STUDY + """
+      sweep:
+        training.steps: [11, 12, 13, 14, 15, 16, 17, 18, 19, 20]
+        training.batch_size: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]
+        training.peak_lr: [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0]
+        training.clip_norm: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]
+        training.adamw.beta1: [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95]
+        training.adamw.eps: [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0]
+      """;
+
   @TempDir Path dir;
 
   private Path write(String yaml) throws Exception {
@@ -117,16 +128,7 @@ class SweepConfigTest {
 
   @Test
   void aGridOfAMillionPointsIsCountedNotExpanded() throws Exception {
-    String huge = RunExtensionTest.STUDY + """
-        sweep:
-          training.steps: [11, 12, 13, 14, 15, 16, 17, 18, 19, 20]
-          training.batch_size: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]
-          training.peak_lr: [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0]
-          training.clip_norm: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]
-          training.adamw.beta1: [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95]
-          training.adamw.eps: [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0]
-        """;
-    Path file = write(huge);
+    Path file = write(MILLION_POINTS);
     long start = System.nanoTime();
     StudyConfig first = StudyConfigParser.parseFirst(file, List.of());
     assertThat(first.sweep().pointCount()).isEqualTo(1_000_000);

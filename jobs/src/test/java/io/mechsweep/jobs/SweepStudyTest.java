@@ -18,17 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 class SweepStudyTest {
   @TempDir Path tmp;
 
-  /** A command as {@link MainTest#run}, with what it prints on System.out in {@code out}. */
   private static MainTest.Run run(String... args) {
-    java.io.PrintStream before = System.out;
-    java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
-    System.setOut(new java.io.PrintStream(printed, true, java.nio.charset.StandardCharsets.UTF_8));
-    try {
-      MainTest.Run r = MainTest.run(args);
-      return new MainTest.Run(r.code(), r.out() + printed.toString(java.nio.charset.StandardCharsets.UTF_8), r.err());
-    } finally {
-      System.setOut(before);
-    }
+    return MainTest.runPrinting(args);
   }
 
   @Test
