@@ -28,6 +28,8 @@ One model for one pack member, with every variant a ModelConfig chooses
                       gradient-clipping norm
   tied_layers         ALBERT-style tying: every layer uses block 0's parameters
   residual            whether attention and MLP outputs add to the stream (False: they replace it)
+  fixed_heads         the LEGO attention module: {layer: [ASSOCIATION | LOCAL, ...]}, the patterns
+                      of the layer's last heads, which have no queries or keys
 Weights are stored as (d_in, d_out); attention and MLP have no biases. Each row of a batch is
 read at one or more positions; the loss is the mean cross-entropy over the reads whose target is
 >= 0 and whose loss mask is 1. A key mask per token (1 = may be attended to) hides padding and
@@ -64,8 +66,9 @@ def layout(c):
     for l in range(1 if c.get("tied_layers") else c["depth"]):
         b = f"blocks.{l}."
         out += norm(b + "ln_attn") if pre else []
-        out += [(b + "attn.q", d, w, d), (b + "attn.k", d, w, d), (b + "attn.v", d, w, d),
-                (b + "attn.o", w, d, w)]
+        qw = (c["heads"] - len(fixed_heads(c, l))) * c["d_k"]
+        out += [(b + "attn.q", d, qw, d), (b + "attn.k", d, qw, d)] if qw else []
+        out += [(b + "attn.v", d, w, d), (b + "attn.o", w, d, w)]
         out += norm(b + "ln_attn") if post else []
         if l not in c["layers_without_mlp"]:
             out += norm(b + "ln_mlp") if pre else []
@@ -102,23 +105,54 @@ def block(c, l):
     return f"blocks.{0 if c.get('tied_layers') else l}."
 
 
-def attention(p, c, l, q_in, kv_in, key_mask=None):
+def fixed_heads(c, l):
+    return c.get("fixed_heads", {}).get(str(l), [])
+
+
+def local_band(t, device):
+    """Query i on keys i-2..i+2 with weights 1, 2, 4, 2, 1, renormalized at the edges."""
+    offsets = torch.arange(t, device=device).view(1, t) - torch.arange(t, device=device).view(t, 1)
+    weights = torch.tensor([1.0, 2.0, 4.0, 2.0, 1.0], device=device)
+    band = torch.where(offsets.abs() <= 2, weights[(offsets + 2).clamp(0, 4)], torch.zeros((), device=device))
+    return band / band.sum(-1, keepdim=True)
+
+
+def association(tokens):
+    """(B,T) -> (B,T,T): uniform over the other positions with the same token, zero rows when none."""
+    t = tokens.shape[1]
+    same = (tokens.unsqueeze(2) == tokens.unsqueeze(1)).float()
+    others = same * (1 - torch.eye(t, device=tokens.device))
+    return others / others.sum(-1, keepdim=True).clamp(min=1)
+
+
+def attention(p, c, l, q_in, kv_in, key_mask=None, tokens=None):
     """q_in (B,Tq,d) are the last Tq positions of kv_in (B,T,d) -> (B,Tq,d) after W_O.
 
-    key_mask (B,T): 1 where a key may be attended to, 0 where not (padding, masked-LM targets)."""
+    key_mask (B,T): 1 where a key may be attended to, 0 where not (padding, masked-LM targets).
+    tokens (B,T): what the fixed association heads read."""
     b, tq, t, h, dk = q_in.shape[0], q_in.shape[1], kv_in.shape[1], c["heads"], c["d_k"]
+    fixed = fixed_heads(c, l)
     pre = block(c, l) + "attn."
-    q = (q_in @ p[pre + "q"]).view(b, tq, h, dk).transpose(1, 2)  # (B,H,Tq,dk)
-    k = (kv_in @ p[pre + "k"]).view(b, t, h, dk).transpose(1, 2)  # (B,H,T,dk)
     v = (kv_in @ p[pre + "v"]).view(b, t, h, dk).transpose(1, 2)  # (B,H,T,dk)
-    scores = q @ k.transpose(-1, -2) / math.sqrt(dk)  # (B,H,Tq,T)
+    maps = [local_band(t, kv_in.device).expand(b, t, t) if f == "LOCAL" else association(tokens) for f in fixed]
+    fixed_pattern = torch.stack(maps, 1)[:, :, t - tq:] if maps else None  # (B,Hf,Tq,T)
+    if len(fixed) == h:
+        mixed = (fixed_pattern @ v).transpose(1, 2).reshape(b, tq, h * dk)
+        return mixed @ p[pre + "o"]
+    h = h - len(fixed)
+    q = (q_in @ p[pre + "q"]).view(b, tq, h, dk).transpose(1, 2)  # (B,Hl,Tq,dk)
+    k = (kv_in @ p[pre + "k"]).view(b, t, h, dk).transpose(1, 2)  # (B,Hl,T,dk)
+    scores = q @ k.transpose(-1, -2) / math.sqrt(dk)  # (B,Hl,Tq,T)
     if c["causal"]:
         at = {"device": scores.device}
         future = torch.arange(t, **at).view(1, t) > torch.arange(t - tq, t, **at).view(tq, 1)  # key after query
         scores = scores + torch.zeros(tq, t, **at).masked_fill(future, MASKED)
     if key_mask is not None:
         scores = scores + ((1 - key_mask) * MASKED).view(b, 1, 1, t)
-    mixed = (scores.softmax(-1) @ v).transpose(1, 2).reshape(b, tq, h * dk)  # (B,Tq,H·dk)
+    pattern = scores.softmax(-1)
+    if fixed_pattern is not None:
+        pattern = torch.cat([pattern, fixed_pattern], 1)  # the fixed heads are the layer's last
+    mixed = (pattern @ v).transpose(1, 2).reshape(b, tq, c["heads"] * dk)  # (B,Tq,H·dk)
     return mixed @ p[pre + "o"]
 
 
@@ -136,7 +170,7 @@ def forward(p, c, tokens, last_only=False, key_mask=None):
         q_in, residual = attn_in, x
         if last_only and l == c["depth"] - 1:
             q_in, residual = attn_in[:, -1:], x[:, -1:]
-        attn_out = attention(p, c, l, q_in, attn_in, key_mask)
+        attn_out = attention(p, c, l, q_in, attn_in, key_mask, tokens)
         x = residual + attn_out if c.get("residual", True) else attn_out
         x = layer_norm(x, p, b + "ln_attn") if post_ln else x
         if l not in c["layers_without_mlp"]:

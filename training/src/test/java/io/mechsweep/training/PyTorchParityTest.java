@@ -31,6 +31,7 @@ import io.mechsweep.training.eval.EvalRow;
 import io.mechsweep.training.eval.RunOutcome;
 import io.mechsweep.training.model.GammaInitializer;
 import io.mechsweep.training.model.InitScheme;
+import io.mechsweep.training.model.AttentionPattern;
 import io.mechsweep.training.model.ModelConfig;
 import io.mechsweep.training.model.Names;
 import io.mechsweep.training.model.NormPlacement;
@@ -220,6 +221,25 @@ class PyTorchParityTest {
     Parity p = check(new Variant("lego tied", data, model, warmupCosine(1.0),
         new MemberSpec("parity", 37, 0.5, 1e-3, 0.01)));
     assertThat(p.trained()).containsKey(Names.attnQ(0)).doesNotContainKey(Names.attnQ(1));
+    assertThat(p.lastLoss()).as("it learned something").isLessThan(p.firstLoss() - 0.05);
+  }
+
+  /**
+   * The LEGO attention module on lego chains: layer 0 has one learned and one association head,
+   * layer 1 only fixed heads (association, local: no W_Q, W_K at all), layer 2 learned heads.
+   */
+  @Test
+  void legoAttentionModule() throws Exception {
+    TaskData data = new LegoDataset(new LegoSpec(13, 6, 3, 2000, 200)).generateInMemory().taskData(200);
+    ModelConfig model = new ModelConfig(data.vocabSize(), data.classes(), data.seqLen(), 32, 64, 16, 2, 3,
+        NormPlacement.PRE, false, Set.of(), true, Set.of())
+        .withFixedHeads(Map.of(0, List.of(AttentionPattern.ASSOCIATION),
+            1, List.of(AttentionPattern.ASSOCIATION, AttentionPattern.LOCAL)));
+    Parity p = check(new Variant("lego attention module", data, model, warmupCosine(1.0),
+        new MemberSpec("parity", 43, 0.5, 1e-3, 0.01)));
+    assertThat(p.trained()).containsKey(Names.attnQ(0)).doesNotContainKey(Names.attnQ(1))
+        .doesNotContainKey(Names.attnK(1)).containsKey(Names.attnV(1));
+    assertThat(p.init().get(Names.attnQ(0))).hasSize(32 * 16); // one learned head's queries
     assertThat(p.lastLoss()).as("it learned something").isLessThan(p.firstLoss() - 0.05);
   }
 

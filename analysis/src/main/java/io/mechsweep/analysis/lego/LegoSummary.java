@@ -16,23 +16,25 @@ public final class LegoSummary {
 
   public static String format(Views views, String study) {
     List<Row> variants = views.sql("SELECT variant, eval_set, runs, supervised_accuracy, unsupervised_accuracy,"
-        + " last_position_above_06, association_heads, local_heads FROM ${db}" + VARIANTS + " WHERE study = '"
+        + " last_position_above_06, association_heads, local_heads, beyond_training_accuracy FROM ${db}" + VARIANTS
+        + " WHERE study = '"
         + study + "' ORDER BY eval_set, variant").collectAsList();
     List<Row> positions = views.sql("SELECT variant, eval_set, position, avg(accuracy) FROM ${db}" + POSITIONS
         + " WHERE study = '" + study + "' GROUP BY variant, eval_set, position ORDER BY eval_set, variant, position")
         .collectAsList();
     StringBuilder out = new StringBuilder();
     out.append("Study ").append(study).append(": final accuracy per variant (mean over its runs; chance 0.5)\n");
-    out.append(String.format(Locale.ROOT, "%-34s %-14s %-5s %-11s %-13s %-9s %-12s %-6s%n", "variant", "eval set",
-        "runs", "supervised", "unsupervised", "last>0.6", "assoc heads", "local"));
+    out.append(String.format(Locale.ROOT, "%-34s %-17s %-5s %-11s %-13s %-9s %-12s %-6s %s%n", "variant",
+        "eval set", "runs", "supervised", "unsupervised", "last>0.6", "assoc heads", "local", "beyond training"));
     for (Row r : variants) {
-      out.append(String.format(Locale.ROOT, "%-34s %-14s %-5d %-11s %-13s %-9s %-12s %-6s%n", r.getString(0),
-          r.getString(1), r.getLong(2), num(r, 3), num(r, 4), r.isNullAt(5) ? "-" : r.get(5), num(r, 6), num(r, 7)));
+      out.append(String.format(Locale.ROOT, "%-34s %-17s %-5d %-11s %-13s %-9s %-12s %-6s %s%n", r.getString(0),
+          r.getString(1), r.getLong(2), num(r, 3), num(r, 4), r.isNullAt(5) ? "-" : r.get(5), num(r, 6), num(r, 7),
+          num(r, 8)));
     }
     out.append("\nAccuracy per chain position (1 = the root)\n");
     String current = null;
     for (Row r : positions) {
-      String key = String.format(Locale.ROOT, "%-34s %-14s", r.getString(0), r.getString(1));
+      String key = String.format(Locale.ROOT, "%-34s %-17s", r.getString(0), r.getString(1));
       if (!key.equals(current)) {
         out.append(current == null ? "" : "\n").append(key);
         current = key;

@@ -18,6 +18,7 @@ import java.util.List;
  *
  * @param gamma the initialization rate, or null when the run uses a fixed {@code initStd}
  * @param initFrom {@code run_id[@step]} whose encoder the run started from, or null
+ * @param fixedHeads the LEGO attention module's fixed heads ({@code 0:association,local}), or null
  * @param dataVariant the task's training-data variant (lego: {@code shuffled}/{@code sorted}),
  *     null when the task has only one (topics: the model setting)
  * @param taskSettings the task's settings that change training but not its dataset (topics: the
@@ -62,5 +63,6 @@ public record RunConfig(
     @JsonInclude(JsonInclude.Include.NON_NULL) String initFrom,
     @JsonInclude(JsonInclude.Include.NON_NULL) String dataVariant,
     @JsonInclude(JsonInclude.Include.NON_NULL) String taskSettings,
-    @JsonInclude(JsonInclude.Include.NON_DEFAULT) int earlyStoppingPatience)
+    @JsonInclude(JsonInclude.Include.NON_DEFAULT) int earlyStoppingPatience,
+    @JsonInclude(JsonInclude.Include.NON_NULL) String fixedHeads)
     implements Serializable {}

@@ -1,13 +1,14 @@
 -- lego: per study, model variant and evaluation set, over the variant's runs (seeds): the mean
--- final accuracy on the supervised and the unsupervised chain positions, the last position whose
+-- final accuracy on the supervised and the unsupervised chain positions (and, of those, on the
+-- positions beyond every training chain, null when the set has none), the last position whose
 -- mean accuracy is above 0.6 (chance is 0.5), and at the last probed checkpoint the mean number
 -- of association heads (association_score > 0.5) and local heads (locality_score > 0.5) per run,
 -- measured on the same clause order as the evaluation set.
 WITH per_position AS (
-  SELECT study, variant, eval_set, position, supervised, avg(accuracy) AS accuracy,
+  SELECT study, variant, eval_set, position, supervised, beyond_training, avg(accuracy) AS accuracy,
          count(DISTINCT run_id) AS runs
   FROM ${db}lego_positions
-  GROUP BY study, variant, eval_set, position, supervised
+  GROUP BY study, variant, eval_set, position, supervised, beyond_training
 ),
 heads AS (
   SELECT p.study, lp.variant, p.probe_set AS eval_set, p.run_id,
@@ -30,6 +31,7 @@ head_means AS (
 SELECT a.study, a.variant, a.eval_set, max(a.runs) AS runs,
        avg(CASE WHEN a.supervised THEN a.accuracy END) AS supervised_accuracy,
        avg(CASE WHEN NOT a.supervised THEN a.accuracy END) AS unsupervised_accuracy,
+       avg(CASE WHEN a.beyond_training THEN a.accuracy END) AS beyond_training_accuracy,
        max(CASE WHEN a.accuracy > 0.6 THEN a.position END) AS last_position_above_06,
        max(h.association_heads) AS association_heads, max(h.local_heads) AS local_heads
 FROM per_position a

@@ -53,8 +53,22 @@ public record LegoChain(long row, String split, int[] names, int rootValue, int[
 
   /** {@code [CLS] x = op y , … [SEP]} with the clauses in the given order. */
   public int[] tokens(LegoOrder order) {
+    return tokens(order, LegoRules.seqLen(length()));
+  }
+
+  /**
+   * {@link #tokens(LegoOrder)} followed by {@link LegoRules#PAD} up to {@code seqLen}: how a
+   * chain shorter than a dataset's longest is read. PAD is an ordinary token to the model (no key
+   * mask), so training, evaluation and probes all see the same sequences.
+   */
+  public int[] tokens(LegoOrder order, int seqLen) {
+    if (seqLen < LegoRules.seqLen(length())) {
+      throw new IllegalArgumentException(
+          "a chain of " + length() + " needs " + LegoRules.seqLen(length()) + " tokens, not " + seqLen);
+    }
     int[] slots = slots(order);
-    int[] t = new int[LegoRules.seqLen(length())];
+    int[] t = new int[seqLen];
+    java.util.Arrays.fill(t, LegoRules.PAD);
     t[0] = LegoRules.CLS;
     for (int slot = 0; slot < slots.length; slot++) {
       int k = slots[slot];
@@ -65,7 +79,7 @@ public record LegoChain(long row, String split, int[] names, int rootValue, int[
       t[at + 3] = k == 0 ? (rootValue == 0 ? LegoRules.ZERO : LegoRules.ONE) : names[k - 1];
       t[at + 4] = LegoRules.COMMA;
     }
-    t[t.length - 1] = LegoRules.SEP;
+    t[LegoRules.seqLen(length()) - 1] = LegoRules.SEP;
     return t;
   }
 

@@ -1,13 +1,13 @@
 package io.mechsweep.datagen.lego;
 
-import io.mechsweep.datagen.FixedTrainSet;
 import io.mechsweep.datagen.TrainSource;
 
 /**
- * The LEGO training set in both clause orders (the same chains): the variant {@code shuffled}
- * (also the default) or {@code sorted}, one per run as the shortcut control's grid axis.
+ * The LEGO training data in both clause orders (the same chains): the variant {@code shuffled}
+ * (also the default) or {@code sorted}, one per run as the shortcut control's grid axis. Either
+ * a fixed training set or chains drawn fresh every step ({@link LegoFreshSource}).
  */
-public record LegoTrainSource(FixedTrainSet shuffled, FixedTrainSet sorted) implements TrainSource {
+public record LegoTrainSource(TrainSource shuffled, TrainSource sorted) implements TrainSource {
 
   @Override
   public TrainSource variant(String name) {
@@ -29,6 +29,11 @@ public record LegoTrainSource(FixedTrainSet shuffled, FixedTrainSet sorted) impl
   @Override
   public int seqLen() {
     return shuffled.seqLen();
+  }
+
+  @Override
+  public java.util.OptionalInt fixedRows() {
+    return shuffled.fixedRows();
   }
 
   @Override

@@ -48,4 +48,20 @@ class LegoDatasetSparkTest {
     assertThat(read.test().get(299).values()).containsExactly(memory.test().get(299).values());
     assertThat(read.taskData(100).evalSets().get(0).table()).isEqualTo(memory.taskData(100).evalSets().get(0).table());
   }
+
+  @Test
+  void aLengthMixtureWithLongerTestsReadsBackWithItsSpecAndEverySplit() throws Exception {
+    LegoDataset dataset = new LegoDataset(new LegoSpec(7, 4, 3, 200, 30, java.util.List.of(2, 3, 4), java.util.List.of(8)));
+    String dir = tmp.resolve("mixed").toString();
+    dataset.write(spark, dir, 3);
+    LegoDataset.Chains read = LegoDataset.read(spark, dir);
+    LegoDataset.Chains memory = dataset.generateInMemory();
+    assertThat(read.spec()).isEqualTo(dataset.spec());
+    assertThat(read.tests().keySet()).containsExactly(4, 8);
+    assertThat(read.tests().get(8).get(29).tokens(LegoOrder.SHUFFLED))
+        .containsExactly(memory.tests().get(8).get(29).tokens(LegoOrder.SHUFFLED));
+    for (int i = 0; i < 3; i++) {
+      assertThat(read.taskData(30).evalSets().get(i).table()).isEqualTo(memory.taskData(30).evalSets().get(i).table());
+    }
+  }
 }

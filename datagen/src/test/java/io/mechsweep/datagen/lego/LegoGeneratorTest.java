@@ -124,6 +124,6 @@ class LegoGeneratorTest {
   @Test
   void specRejectsWhatCannotBeGenerated() {
     assertThatThrownBy(() -> new LegoSpec(0, 27, 6, 10, 10)).hasMessageContaining("chainLength must be in 2..26");
-    assertThatThrownBy(() -> new LegoSpec(0, 6, 7, 10, 10)).hasMessageContaining("supervised must be in 1..chainLength (6)");
+    assertThatThrownBy(() -> new LegoSpec(0, 6, 7, 10, 10)).hasMessageContaining("supervised must be in 1..6 (the longest training chain)");
   }
 }

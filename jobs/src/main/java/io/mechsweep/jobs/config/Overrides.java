@@ -53,6 +53,6 @@ final class Overrides {
 
   /** Fields whose one value is a list: a list given for them is that value, not an axis. */
   private static boolean listValued(String key) {
-    return key.equals("model.frozen") || key.equals("model.mlp_removed_layers");
+    return Sweep.LIST_VALUED.contains(key);
   }
 }

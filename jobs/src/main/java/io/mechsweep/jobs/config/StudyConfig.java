@@ -52,7 +52,7 @@ public record StudyConfig(
     Model m = model;
     Model resolved = new Model(m.dModel(), m.dFf(), m.dK(), m.heads(), m.depths(), m.inits(), m.norm(), m.causal(),
         m.mlpRemovedLayers(), m.outputBias(), m.frozen(), m.tiedLayers(),
-        m.initFrom().stream().map(v -> v == null ? null : resolve.apply(v)).toList());
+        m.initFrom().stream().map(v -> v == null ? null : resolve.apply(v)).toList(), m.fixedHeads());
     return new StudyConfig(study, task, resolved, training, seeds, evaluation, probes, checkpointEvery, logEvery, sweep,
         points.stream().map(p -> p.withInitFrom(resolve)).toList());
   }
@@ -76,6 +76,7 @@ public record StudyConfig(
    * @param tiedLayers ALBERT-style weight tying per value (a grid axis)
    * @param initFrom checkpoints the encoder starts from, {@code run_id[@step]}, or null for a
    *     random start (a grid axis; [null] when the config has none)
+   * @param fixedHeads the LEGO attention module: per layer, the patterns of its last heads (empty: none)
    */
   public record Model(
       int dModel,
@@ -90,8 +91,21 @@ public record StudyConfig(
       boolean outputBias,
       Set<String> frozen,
       List<Boolean> tiedLayers,
-      List<String> initFrom)
-      implements Serializable {}
+      List<String> initFrom,
+      java.util.Map<Integer, List<io.mechsweep.training.model.AttentionPattern>> fixedHeads)
+      implements Serializable {
+
+    /** {@code 0:association,local 2:local}, as hashed into run ids; null when no head is fixed. */
+    public String fixedHeadsText() {
+      if (fixedHeads.isEmpty()) {
+        return null;
+      }
+      return String.join(" ", new java.util.TreeMap<>(fixedHeads).entrySet().stream()
+          .map(e -> e.getKey() + ":" + String.join(",", e.getValue().stream()
+              .map(pattern -> pattern.name().toLowerCase(java.util.Locale.ROOT)).toList()))
+          .toList());
+    }
+  }
 
   /** How the learning rate moves: the anchor paper's warm-up + cosine, or constant (varassign). */
   public enum Schedule {

@@ -176,7 +176,7 @@ public final class StudyConfigParser {
   private static StudyConfig.Model model(JsonNode root, Optional<TaskKind> kind, Fields f) {
     JsonNode model = f.section(root, "model");
     f.onlyKeys(model, "model", Set.of("d_model", "d_ff", "d_k", "heads", "depth", "gamma", "init_std", "norm",
-        "causal", "mlp_removed_layers", "output_bias", "frozen", "tied_layers", "init_from"));
+        "causal", "mlp_removed_layers", "output_bias", "frozen", "tied_layers", "init_from", "fixed_heads"));
     TaskKind.Wiring wiring = kind.map(TaskKind::wiring)
         .orElse(new TaskKind.Wiring(NormPlacement.POST, true, Set.of(), true));
     int dModel = f.intIn(model, "model.d_model", null, 1, 65_536);
@@ -195,11 +195,12 @@ public final class StudyConfigParser {
       f.problem("model.mlp_removed_layers", new TreeSet<>(removed),
           "[] when model.tied_layers is true (one block serves every layer)");
     }
+    int heads = f.intIn(model, "model.heads", 1, 1, 256);
     return new StudyConfig.Model(
         dModel,
         f.intIn(model, "model.d_ff", null, 1, 262_144),
         f.intIn(model, "model.d_k", null, 1, 65_536),
-        f.intIn(model, "model.heads", 1, 1, 256),
+        heads,
         depths,
         inits,
         f.choice(model, "model.norm", NormPlacement.class, wiring.norm()),
@@ -208,7 +209,8 @@ public final class StudyConfigParser {
         f.bool(model, "model.output_bias", wiring.outputBias()),
         new LinkedHashSet<>(f.strings(model, "model.frozen", List.of())),
         tied,
-        initFrom(model, f));
+        initFrom(model, f),
+        FixedHeadsField.parse(model, f, depths, heads, tied));
   }
 
   /** A grid axis must not repeat a value: the repeated runs would have the same id. */

@@ -29,7 +29,10 @@ public record Sweep(List<Axis> axes, List<List<String>> zips) implements Seriali
    */
   static final Set<String> NOT_SWEEPABLE = Set.of("study", "task.name", "training.pack_size",
       "training.gpu_memory_gib", "evaluation.max_rows_per_set", "probes.rows_per_set", "model.frozen",
-      "model.mlp_removed_layers");
+      "model.mlp_removed_layers", "task.train_chain_lengths", "task.test_chain_lengths", "task.curriculum");
+  /** Fields whose one value is a list: {@code --set} takes a list given for them as that value. */
+  static final Set<String> LIST_VALUED = Set.of("model.frozen", "model.mlp_removed_layers",
+      "task.train_chain_lengths", "task.test_chain_lengths", "task.curriculum");
   private static final Set<String> SECTIONS =
       Set.of("task", "model", "training", "seeds", "evaluation", "probes", "checkpoints", "logging");
 

@@ -69,7 +69,7 @@ public record StudyPlan(StudyConfig config, String datasetId, List<RunSpec> runs
     ModelConfig planned = new ModelConfig(
         config.task().vocabSize(), config.task().classes(), config.task().seqLen(), m.dModel(), m.dFf(),
         m.dK(), m.heads(), depth, m.norm(), m.causal(), m.mlpRemovedLayers(), m.outputBias(), m.frozen(),
-        tiedLayers);
+        tiedLayers).withFixedHeads(m.fixedHeads());
     return config.task().model(planned, variant);
   }
 
@@ -146,6 +146,6 @@ public record StudyPlan(StudyConfig config, String datasetId, List<RunSpec> runs
         c.evaluation().maxRowsPerSet(), c.evaluation().everySteps(), c.logEvery(), p.tiedLayers(), p.mimicSteps(),
         p.mimicSteps() > 0 ? t.mimic().lr() : null, p.initFrom(),
         TrainSource.DEFAULT_VARIANT.equals(p.dataVariant()) ? null : p.dataVariant(), c.task().runSettings(),
-        t.patience());
+        t.patience(), m.fixedHeadsText());
   }
 }

@@ -31,6 +31,9 @@ public final class ReferenceConfig {
     m.put("frozen", new TreeSet<>(mc.frozen()));
     m.put("tied_layers", mc.tiedLayers());
     m.put("residual", mc.residual());
+    Map<String, Object> fixed = new LinkedHashMap<>();
+    mc.fixedHeads().forEach((layer, patterns) -> fixed.put(String.valueOf(layer), patterns.stream().map(Enum::name).toList()));
+    m.put("fixed_heads", fixed);
     return m;
   }
 

@@ -22,6 +22,9 @@ import java.util.Set;
  * @param residual whether attention and MLP outputs add to the residual stream (true) or replace
  *     it (false: the topics paper's simplified encoder)
  * @param fixedInit parameters that start from set values ({@link FixedInit}) rather than a draw
+ * @param fixedHeads the LEGO attention module: per layer, the patterns of its last heads, which
+ *     attend by that pattern ({@link AttentionPattern}) and compute no queries or keys (layer 0
+ *     {@code [ASSOCIATION, LOCAL]} of 4 heads: heads 2 and 3); empty for softmax heads only
  */
 public record ModelConfig(
     int vocabSize,
@@ -39,19 +42,36 @@ public record ModelConfig(
     Set<String> frozen,
     boolean tiedLayers,
     boolean residual,
-    java.util.Map<String, FixedInit> fixedInit)
+    java.util.Map<String, FixedInit> fixedInit,
+    java.util.Map<Integer, java.util.List<AttentionPattern>> fixedHeads)
     implements Serializable {
 
   public ModelConfig {
     layersWithoutMlp = Set.copyOf(layersWithoutMlp);
     frozen = Set.copyOf(frozen);
     fixedInit = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(fixedInit));
+    java.util.TreeMap<Integer, java.util.List<AttentionPattern>> byLayer = new java.util.TreeMap<>();
+    fixedHeads.forEach((layer, patterns) -> {
+      if (!patterns.isEmpty()) {
+        byLayer.put(layer, java.util.List.copyOf(patterns));
+      }
+    });
+    fixedHeads = java.util.Collections.unmodifiableMap(byLayer);
     if (vocabSize < 2 || classes < 2 || seqLen < 1 || dModel < 1 || dFf < 1 || dK < 1 || heads < 1
         || depth < 1) {
       throw new IllegalArgumentException("all model sizes must be positive: " + this);
     }
     if (tiedLayers && !layersWithoutMlp.isEmpty()) {
       throw new IllegalArgumentException("tied layers share one block, so no layer can drop its MLP alone");
+    }
+    for (var e : fixedHeads.entrySet()) {
+      if (e.getKey() < 0 || e.getKey() >= depth || e.getValue().size() > heads) {
+        throw new IllegalArgumentException("fixed heads " + e.getValue() + " at layer " + e.getKey()
+            + " do not fit a model of depth " + depth + " with " + heads + " heads");
+      }
+    }
+    if (tiedLayers && !fixedHeads.isEmpty()) {
+      throw new IllegalArgumentException("tied layers share one block, so no layer can fix heads alone");
     }
   }
 
@@ -60,7 +80,7 @@ public record ModelConfig(
       NormPlacement norm, boolean causal, Set<Integer> layersWithoutMlp, boolean outputBias, Set<String> frozen,
       boolean tiedLayers) {
     this(vocabSize, classes, seqLen, dModel, dFf, dK, heads, depth, norm, causal, layersWithoutMlp, outputBias,
-        frozen, tiedLayers, true, java.util.Map.of());
+        frozen, tiedLayers, true, java.util.Map.of(), java.util.Map.of());
   }
 
   /** A model with one set of parameters per layer. */
@@ -75,7 +95,23 @@ public record ModelConfig(
     java.util.Map<String, FixedInit> fixed = new java.util.TreeMap<>(fixedInit);
     fixed.put(name, init);
     return new ModelConfig(vocabSize, classes, seqLen, dModel, dFf, dK, heads, depth, norm, causal, layersWithoutMlp,
-        outputBias, frozen, tiedLayers, residual, fixed);
+        outputBias, frozen, tiedLayers, residual, fixed, fixedHeads);
+  }
+
+  /** This model with the LEGO attention module's fixed heads ({@link #fixedHeads}). */
+  public ModelConfig withFixedHeads(java.util.Map<Integer, java.util.List<AttentionPattern>> patterns) {
+    return new ModelConfig(vocabSize, classes, seqLen, dModel, dFf, dK, heads, depth, norm, causal,
+        layersWithoutMlp, outputBias, frozen, tiedLayers, residual, fixedInit, patterns);
+  }
+
+  /** The fixed patterns of {@code layer}'s last heads, in head order; empty when all heads are learned. */
+  public java.util.List<AttentionPattern> fixedHeads(int layer) {
+    return fixedHeads.getOrDefault(layer, java.util.List.of());
+  }
+
+  /** Heads of {@code layer} with queries and keys: the first {@code heads − fixed} ones. */
+  public int learnedHeads(int layer) {
+    return heads - fixedHeads(layer).size();
   }
 
   /** The block whose parameters layer {@code layer} uses: itself, or block 0 when tied. */

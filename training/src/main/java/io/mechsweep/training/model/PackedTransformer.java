@@ -34,6 +34,8 @@ public final class PackedTransformer {
   private final NDArray scale;
   /** Added to full-length (T×T) scores of causal layers; null for encoders. */
   private final NDArray causalMask;
+  /** The LEGO module's local band (T×T), or null when no head uses it. */
+  private final NDArray localBand;
 
   /** Build outside any {@code NDScope}: the constants made here live as long as the model. */
   public PackedTransformer(ModelConfig config, ParameterSet params) {
@@ -42,10 +44,21 @@ public final class PackedTransformer {
     NDManager manager = params.get(Names.TOKEN_EMBEDDING).getManager();
     this.scale = Tensors.of(manager, new float[] {(float) (1 / Math.sqrt(config.dK()))}, new Shape());
     this.causalMask = config.causal() ? causalMask(manager, config.seqLen(), config.seqLen()) : null;
+    this.localBand = usesPattern(config, AttentionPattern.LOCAL)
+        ? Tensors.of(manager, io.mechsweep.training.mimic.AttentionTargets.localBand(config.seqLen()),
+            new Shape(config.seqLen(), config.seqLen()))
+        : null;
     NDScope.unregister(scale);
     if (causalMask != null) {
       NDScope.unregister(causalMask);
     }
+    if (localBand != null) {
+      NDScope.unregister(localBand);
+    }
+  }
+
+  private static boolean usesPattern(ModelConfig config, AttentionPattern pattern) {
+    return config.fixedHeads().values().stream().anyMatch(list -> list.contains(pattern));
   }
 
   public ModelConfig config() {
@@ -142,6 +155,7 @@ public final class PackedTransformer {
 
     // Hidden keys get MASKED added to their scores: (K,B,1,1,T), broadcast over heads and queries.
     NDArray hiddenKeys = keyMask == null ? null : keyMask.sub(1f).mul(-MASKED).reshape(k, b, 1, 1, t);
+    NDArray association = usesPattern(config, AttentionPattern.ASSOCIATION) ? association(tokens) : null;
     long tq = t;
     for (int l = 0; l < config.depth(); l++) {
       boolean last = lastOnly && l == config.depth() - 1;
@@ -154,7 +168,8 @@ public final class PackedTransformer {
         residual = lastPosition(x, k, b, tq, d);
       }
       long outT = last ? 1 : tq;
-      NDArray attnOut = attention(queryIn, attnIn, k, b, outT, tq, l, p, recorded, hiddenKeys); // (K,B·Tq,d)
+      NDArray attnOut =
+          attention(queryIn, attnIn, k, b, outT, tq, l, p, recorded, hiddenKeys, association); // (K,B·Tq,d)
       x = config.residual() ? residual.add(attnOut) : attnOut;
       if (config.norm() == NormPlacement.POST) {
         x = norm(x, Names.attnNorm(p));
@@ -201,32 +216,70 @@ public final class PackedTransformer {
    */
   private NDArray attention(
       NDArray q, NDArray kv, long k, long b, long tq, long t, int layer, int block, Map<String, NDArray> rec,
-      NDArray hiddenKeys) {
+      NDArray hiddenKeys, NDArray association) {
     int h = config.heads();
+    int hl = config.learnedHeads(layer);
     int dk = config.dK();
-    // (K, B·T, H·dk) → (K, B, H, T, dk)
-    NDArray queries = heads(q.matMul(params.get(Names.attnQ(block))), k, b, tq, h, dk);
-    NDArray keys = heads(kv.matMul(params.get(Names.attnK(block))), k, b, t, h, dk);
-    NDArray values = heads(kv.matMul(params.get(Names.attnV(block))), k, b, t, h, dk);
-    // Scale by a tensor libtorch owns, never by a Java number: DJL turns a number into a scalar
-    // tensor over a Java buffer that it frees right after the op, while the autograd graph keeps
-    // that tensor for the backward of the product. Reading it after the JVM released it gave
-    // sporadic NaN gradients in q and k (GC-timing dependent; see docs/platform.md).
-    NDArray scores = queries.matMul(keys.transpose(0, 1, 2, 4, 3)).mul(scale); // (K,B,H,Tq,T)
-    // Queries are either all T positions or only the last, which sees every key: no mask then.
-    if (causalMask != null && tq > 1) {
-      scores = scores.add(causalMask);
+    NDArray values = heads(kv.matMul(params.get(Names.attnV(block))), k, b, t, h, dk); // (K,B,H,T,dk)
+    NDArray pattern = null;
+    if (hl > 0) {
+      // (K, B·T, Hl·dk) → (K, B, Hl, T, dk): the learned heads, the first Hl of the layer
+      NDArray queries = heads(q.matMul(params.get(Names.attnQ(block))), k, b, tq, hl, dk);
+      NDArray keys = heads(kv.matMul(params.get(Names.attnK(block))), k, b, t, hl, dk);
+      // Scale by a tensor libtorch owns, never by a Java number: DJL turns a number into a scalar
+      // tensor over a Java buffer that it frees right after the op, while the autograd graph keeps
+      // that tensor for the backward of the product. Reading it after the JVM released it gave
+      // sporadic NaN gradients in q and k (GC-timing dependent; see docs/platform.md).
+      NDArray scores = queries.matMul(keys.transpose(0, 1, 2, 4, 3)).mul(scale); // (K,B,Hl,Tq,T)
+      // Queries are either all T positions or only the last, which sees every key: no mask then.
+      if (causalMask != null && tq > 1) {
+        scores = scores.add(causalMask);
+      }
+      if (hiddenKeys != null) {
+        scores = scores.add(hiddenKeys);
+      }
+      pattern = scores.softmax(-1);
     }
-    if (hiddenKeys != null) {
-      scores = scores.add(hiddenKeys);
+    if (hl < h) {
+      NDArray fixed = fixedPatterns(config.fixedHeads(layer), association, k, b, tq, t); // (K,B,Hf,Tq,T)
+      pattern = pattern == null ? fixed : pattern.concat(fixed, 2);
     }
-    NDArray pattern = scores.softmax(-1);
     if (rec != null) {
       rec.put(Names.attnPattern(layer), pattern);
     }
     NDArray mixed = pattern.matMul(values); // (K,B,H,Tq,dk)
     NDArray merged = mixed.transpose(0, 1, 3, 2, 4).reshape(k, b * tq, (long) h * dk);
     return merged.matMul(params.get(Names.attnO(block)));
+  }
+
+  /** The fixed heads' patterns stacked in head order, the last {@code tq} query rows of each. */
+  private NDArray fixedPatterns(
+      java.util.List<AttentionPattern> patterns, NDArray association, long k, long b, long tq, long t) {
+    NDArray stacked = null;
+    for (AttentionPattern p : patterns) {
+      NDArray map = p == AttentionPattern.LOCAL
+          ? localBand.broadcast(new Shape(k, b, 1, t, t))
+          : association.reshape(k, b, 1, t, t);
+      stacked = stacked == null ? map : stacked.concat(map, 2);
+    }
+    return tq == t ? stacked : stacked.get(":, :, :, -" + tq + ":, :");
+  }
+
+  /**
+   * The association map of each sequence, {@code (K,B,T,T)}: query i spreads its attention
+   * uniformly over the other positions holding its token, and attends nowhere when its token
+   * occurs once ({@code AttentionTargets.association}, computed on the device).
+   */
+  private static NDArray association(NDArray tokens) {
+    Shape s = tokens.getShape();
+    long k = s.get(0);
+    long b = s.get(1);
+    long t = s.get(2);
+    NDManager manager = tokens.getManager();
+    NDArray same = tokens.reshape(k, b, t, 1).eq(tokens.reshape(k, b, 1, t)).toType(DataType.FLOAT32, false);
+    NDArray others = same.mul(manager.eye((int) t).neg().add(1f)); // a position is not its own association
+    NDArray counts = others.sum(new int[] {-1}, true).maximum(1f); // rows without repeats stay all zero
+    return others.div(counts);
   }
 
   private static NDArray heads(NDArray x, long k, long b, long t, int h, int dk) {

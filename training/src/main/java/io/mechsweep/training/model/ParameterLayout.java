@@ -34,8 +34,11 @@ public final class ParameterLayout {
       if (c.norm() == NormPlacement.PRE) {
         addNorm(out, Names.attnNorm(l), d);
       }
-      out.add(gaussian(Names.attnQ(l), d, c.attnWidth(), d));
-      out.add(gaussian(Names.attnK(l), d, c.attnWidth(), d));
+      int queryWidth = c.learnedHeads(l) * c.dK(); // fixed heads of the LEGO module have no W_Q, W_K columns
+      if (queryWidth > 0) {
+        out.add(gaussian(Names.attnQ(l), d, queryWidth, d));
+        out.add(gaussian(Names.attnK(l), d, queryWidth, d));
+      }
       out.add(gaussian(Names.attnV(l), d, c.attnWidth(), d));
       out.add(gaussian(Names.attnO(l), c.attnWidth(), d, c.attnWidth()));
       if (c.norm() == NormPlacement.POST) {

@@ -66,7 +66,7 @@ public final class TopicsEncoders {
       }
     }
     return new ModelConfig(vocabulary, vocabulary, seqLen, vocabulary, vocabulary, vocabulary, 1, 1,
-        NormPlacement.NONE, false, Set.of(0), false, frozen, false, false, fixed);
+        NormPlacement.NONE, false, Set.of(0), false, frozen, false, false, fixed, java.util.Map.of());
   }
 
   /** The source's demo ({@link Setting#UNIFORM_ATTENTION}). */

@@ -58,11 +58,14 @@ public final class LegoProbes implements TaskProbes {
     this.sets = java.util.Collections.unmodifiableMap(withMaps);
   }
 
-  /** Probe sets of the given chains in both clause orders. */
-  public static LegoProbes of(List<LegoChain> chains) {
+  /**
+   * Probe sets of the given chains in both clause orders, padded to the model's {@code seqLen}
+   * (a dataset with longer test chains pads them with PAD, as training and evaluation do).
+   */
+  public static LegoProbes of(List<LegoChain> chains, int seqLen) {
     java.util.LinkedHashMap<String, int[][]> sets = new java.util.LinkedHashMap<>();
     for (LegoOrder order : LegoOrder.values()) {
-      sets.put(LegoDataset.evalSetName(order), chains.stream().map(c -> c.tokens(order)).toArray(int[][]::new));
+      sets.put(LegoDataset.evalSetName(order), chains.stream().map(c -> c.tokens(order, seqLen)).toArray(int[][]::new));
     }
     return new LegoProbes(sets);
   }
@@ -149,12 +152,17 @@ public final class LegoProbes implements TaskProbes {
     double locality = 0;
     double klLocal = 0;
     double klAssociation = 0;
+    long queries = 0;
     for (int s = 0; s < seqs.length; s++) {
       int base = (s * heads + head) * t * t;
       float[] map = java.util.Arrays.copyOfRange(pattern, base, base + t * t);
       klLocal += AttentionTargets.divergenceFromSmoothed(map, set.band(), t);
       klAssociation += AttentionTargets.divergenceFromSmoothed(map, set.association()[s], t);
       for (int q = 0; q < t; q++) {
+        if (seqs[s][q] == LegoRules.PAD) {
+          continue; // padding after a shorter chain is no query of the task's
+        }
+        queries++;
         double same = 0;
         double near = 0;
         boolean repeats = false;
@@ -175,7 +183,7 @@ public final class LegoProbes implements TaskProbes {
         locality += near;
       }
     }
-    return new HeadScores(associating == 0 ? 0 : association / associating, locality / ((double) seqs.length * t),
+    return new HeadScores(associating == 0 ? 0 : association / associating, locality / queries,
         klLocal / seqs.length, klAssociation / seqs.length);
   }
 }

@@ -27,11 +27,13 @@ import org.apache.spark.sql.SparkSession;
  * Study 3, lego (Zhang et al.): following shuffled chains of Z2 assignments. A bidirectional
  * encoder reads every chain variable at its clause's left-hand name; the loss covers the first
  * {@code task.supervised} positions. {@code task.train_order} (shuffled, sorted) is a grid axis,
- * the shortcut control; every run is evaluated on both orders.
+ * the shortcut control; every run is evaluated on both orders. Chain lengths may mix in training,
+ * grow on a curriculum and differ in testing ({@link LegoLengthsConfig}).
  *
  * @param trainOrders the clause orders runs train on, one grid value each
+ * @param lengths the chain-length protocol; its fresh source and curriculum are hashed into run ids
  */
-public record LegoTask(LegoSpec spec, List<LegoOrder> trainOrders) implements Task {
+public record LegoTask(LegoSpec spec, List<LegoOrder> trainOrders, LegoLengthsConfig lengths) implements Task {
 
   /** The registry entry: parses {@code task:} and names lego's views and report. */
   public static final class Kind implements TaskKind {
@@ -42,14 +44,18 @@ public record LegoTask(LegoSpec spec, List<LegoOrder> trainOrders) implements Ta
 
     @Override
     public Task parse(JsonNode task, JsonNode evaluation, Fields f) {
-      f.onlyKeys(task, "task", Set.of("name", "seed", "chain_length", "supervised", "train_rows", "test_rows",
-          "train_order"));
+      Set<String> keys = new java.util.HashSet<>(Set.of("name", "seed", "chain_length", "supervised", "train_rows",
+          "test_rows", "train_order"));
+      keys.addAll(LegoLengthsConfig.KEYS);
+      f.onlyKeys(task, "task", keys);
       long seed = f.longValue(task, "task.seed", 0L);
       int n = f.intIn(task, "task.chain_length", LegoSpec.PAPER_CHAIN_LENGTH, 2, LegoRules.MAX_CHAIN_LENGTH);
       int supervised = f.intIn(task, "task.supervised", Math.min(n, LegoSpec.PAPER_SUPERVISED), 1, LegoRules.MAX_CHAIN_LENGTH);
-      if (supervised > n) {
-        f.problem("task.supervised", supervised, "1..task.chain_length (" + n + ")");
-        supervised = n;
+      LegoLengthsConfig lengths = LegoLengthsConfig.parse(task, f, n);
+      int longestTrain = lengths.trainLengths() == null ? n : lengths.trainLengths().get(lengths.trainLengths().size() - 1);
+      if (supervised > longestTrain) {
+        f.problem("task.supervised", supervised, "1.." + longestTrain + ", the longest training chain");
+        supervised = longestTrain;
       }
       int train = f.intIn(task, "task.train_rows", LegoSpec.PAPER_TRAIN_ROWS, 1, LegoSpec.MAX_ROWS);
       int test = f.intIn(task, "task.test_rows", LegoSpec.PAPER_TEST_ROWS, 1, LegoSpec.MAX_ROWS);
@@ -57,7 +63,8 @@ public record LegoTask(LegoSpec spec, List<LegoOrder> trainOrders) implements Ta
       if (orders.size() != orders.stream().distinct().count()) {
         f.problem("task.train_order", orders, "distinct clause orders");
       }
-      return new LegoTask(new LegoSpec(seed, n, supervised, train, test), List.copyOf(orders));
+      return new LegoTask(new LegoSpec(seed, n, supervised, train, test, lengths.trainLengths(), lengths.testLengths()),
+          List.copyOf(orders), lengths);
     }
 
     /** BERT-style: pre-LN encoder (bidirectional), an MLP in every block, a head with bias. */
@@ -119,8 +126,13 @@ public record LegoTask(LegoSpec spec, List<LegoOrder> trainOrders) implements Ta
   }
 
   @Override
+  public String runSettings() {
+    return lengths.runSettings();
+  }
+
+  @Override
   public List<String> checkTraining(int batchSize) {
-    return batchSize > spec.trainRows()
+    return lengths.fresh() == null && batchSize > spec.trainRows()
         ? List.of("training.batch_size: got " + batchSize + "; allowed: at most task.train_rows (" + spec.trainRows() + ")")
         : List.of();
   }
@@ -133,12 +145,13 @@ public record LegoTask(LegoSpec spec, List<LegoOrder> trainOrders) implements Ta
   @Override
   public Inputs load(SparkSession spark, String dir, int maxEvalRows, int probeRowsPerSet) throws IOException {
     LegoDataset.Chains chains = LegoDataset.read(spark, dir);
-    return new Inputs(chains.taskData(maxEvalRows), LegoProbes.of(chains.probeChains(probeRowsPerSet)));
+    return new Inputs(chains.taskData(maxEvalRows, lengths.fresh()),
+        LegoProbes.of(chains.probeChains(probeRowsPerSet), spec.seqLen()));
   }
 
   @Override
   public TaskData generateInMemory(int maxEvalRows) {
-    return new LegoDataset(spec).generateInMemory().taskData(maxEvalRows);
+    return new LegoDataset(spec).generateInMemory().taskData(maxEvalRows, lengths.fresh());
   }
 
   /** Accuracy per variant and chain position, read from the lego views. */
