@@ -58,6 +58,10 @@ class LegoProtocolConfigTest {
     RunSpec b = StudyPlan.of(curriculum).runs().get(0);
     assertThat(b.runId()).isNotEqualTo(a.runId());
     assertThat(b.config().taskSettings()).startsWith("train_source=fresh");
+    // One study loads its task's data once: its runs cannot differ in how they draw it.
+    assertThatThrownBy(() -> StudyConfigParser.parse(quickstart() + "sweep:\n  task.train_source: [fixed, fresh]\n",
+        "sweep.yaml"))
+        .hasMessageContaining("give different task settings; allowed: axes outside task");
     TaskData data = curriculum.task().generateInMemory(10);
     assertThat(data.train().fixedRows()).isEmpty();
     assertThat(data.train().stream(1, 8).batch(499).reads()).isEqualTo(6);

@@ -85,7 +85,7 @@ class LegoStudyTest {
     assertThatThrownBy(() -> StudyConfigParser.parse(TINY.replace("chain_length: 4, supervised: 2", "chain_length: 4,"
         + " supervised: 5, train_order: [sideways]").replace("heads: 2", "heads: 1").replace("tied_layers: [false, true]",
         "tied_layers: [maybe], init_from: [none, 'a b']"), "bad.yaml"))
-        .hasMessageContaining("task.supervised: got 5; allowed: 1..task.chain_length (4)")
+        .hasMessageContaining("task.supervised: got 5; allowed: 1..4, the longest training chain")
         .hasMessageContaining("task.train_order: got [\"sideways\"]; allowed: one of [shuffled, sorted] or a list of them")
         .hasMessageContaining("model.tied_layers: got [\"maybe\"]; allowed: true, false or a list of them")
         .hasMessageContaining("model.init_from: got 'a b'; allowed: 'none' or a run id")

@@ -35,6 +35,13 @@ final class SweptConfigs {
             + grid.get(i).label() + " give different datasets; allowed: axes on task fields"
             + " that keep the dataset (a study has one dataset: run one study per dataset)"));
       }
+      // Every run of a study trains on the data its task loads once, so a task field that only
+      // changes how runs train (lego's train_source, topics' masking) cannot vary between points.
+      if (!points.get(i).task().equals(first.task())) {
+        throw new ConfigException(source, List.of("sweep: the points " + grid.get(0).label() + " and "
+            + grid.get(i).label() + " give different task settings; allowed: axes outside task (a study trains"
+            + " every run on one task's data: run one study per task setting)"));
+      }
     }
     return first.withGrid(sweep, points);
   }

@@ -95,7 +95,18 @@ public final class PackedTransformer {
    * positions); null hides none.
    */
   public NDArray logitsAt(NDArray tokens, NDArray positions, NDArray keyMask) {
-    NDArray hidden = run(tokens, false, null, keyMask); // (K,B·T,d)
+    return logitsAt(tokens, positions, keyMask, null);
+  }
+
+  /**
+   * {@link #logitsAt(NDArray, NDArray, NDArray)} with one head ablated ({@link HeadAblation}),
+   * or none when {@code ablation} is null: what a head-ablation probe re-evaluates.
+   */
+  public NDArray logitsAt(NDArray tokens, NDArray positions, NDArray keyMask, HeadAblation ablation) {
+    if (ablation != null && (ablation.layer() >= config.depth() || ablation.head() >= config.heads())) {
+      throw new IllegalArgumentException("no head " + ablation.head() + " at layer " + ablation.layer());
+    }
+    NDArray hidden = run(tokens, false, null, keyMask, ablation); // (K,B·T,d)
     Shape s = tokens.getShape();
     long k = s.get(0);
     long b = s.get(1);
@@ -122,7 +133,7 @@ public final class PackedTransformer {
    */
   public Output forward(NDArray tokens, boolean lastOnly, boolean trace, NDArray keyMask) {
     Map<String, NDArray> recorded = trace ? new LinkedHashMap<>() : null;
-    NDArray x = run(tokens, lastOnly, recorded, keyMask);
+    NDArray x = run(tokens, lastOnly, recorded, keyMask, null);
     Shape s = tokens.getShape();
     long k = s.get(0);
     long b = s.get(1);
@@ -132,7 +143,8 @@ public final class PackedTransformer {
   }
 
   /** The final residual stream (after the final norm), {@code (K, B·Tq, d)}. */
-  private NDArray run(NDArray tokens, boolean lastOnly, Map<String, NDArray> recorded, NDArray keyMask) {
+  private NDArray run(
+      NDArray tokens, boolean lastOnly, Map<String, NDArray> recorded, NDArray keyMask, HeadAblation ablation) {
     Shape s = tokens.getShape();
     long k = s.get(0);
     long b = s.get(1);
@@ -169,7 +181,8 @@ public final class PackedTransformer {
       }
       long outT = last ? 1 : tq;
       NDArray attnOut =
-          attention(queryIn, attnIn, k, b, outT, tq, l, p, recorded, hiddenKeys, association); // (K,B·Tq,d)
+          attention(queryIn, attnIn, k, b, outT, tq, l, p, recorded, hiddenKeys, association,
+              ablation != null && ablation.layer() == l ? ablation : null); // (K,B·Tq,d)
       x = config.residual() ? residual.add(attnOut) : attnOut;
       if (config.norm() == NormPlacement.POST) {
         x = norm(x, Names.attnNorm(p));
@@ -216,7 +229,7 @@ public final class PackedTransformer {
    */
   private NDArray attention(
       NDArray q, NDArray kv, long k, long b, long tq, long t, int layer, int block, Map<String, NDArray> rec,
-      NDArray hiddenKeys, NDArray association) {
+      NDArray hiddenKeys, NDArray association, HeadAblation ablation) {
     int h = config.heads();
     int hl = config.learnedHeads(layer);
     int dk = config.dK();
@@ -248,8 +261,25 @@ public final class PackedTransformer {
       rec.put(Names.attnPattern(layer), pattern);
     }
     NDArray mixed = pattern.matMul(values); // (K,B,H,Tq,dk)
+    if (ablation != null) {
+      mixed = ablate(mixed, ablation, h);
+    }
     NDArray merged = mixed.transpose(0, 1, 3, 2, 4).reshape(k, b * tq, (long) h * dk);
     return merged.matMul(params.get(Names.attnO(block)));
+  }
+
+  /** {@code mixed} (K,B,H,Tq,dk) with head {@code a.head()}'s output zeroed or replaced by its mean over B and Tq. */
+  private static NDArray ablate(NDArray mixed, HeadAblation a, int h) {
+    float[] keep = new float[h];
+    java.util.Arrays.fill(keep, 1f);
+    keep[a.head()] = 0f;
+    NDArray mask = Tensors.of(mixed.getManager(), keep, new Shape(1, 1, h, 1, 1));
+    NDArray kept = mixed.mul(mask);
+    if (a.mode() == HeadAblation.Mode.ZERO) {
+      return kept;
+    }
+    NDArray mean = mixed.mean(new int[] {3}, true).mean(new int[] {1}, true); // (K,1,H,1,dk)
+    return kept.add(mean.mul(mask.neg().add(1f)));
   }
 
   /** The fixed heads' patterns stacked in head order, the last {@code tq} query rows of each. */

@@ -47,8 +47,15 @@ public final class LegoProbes implements TaskProbes {
 
   /** Named sets of token sequences (each row {@code seqLen} long) with their reference maps. */
   private final Map<String, ProbeSet> sets;
+  /** Every head ablated in turn on the shuffled chains; null when built from bare sequences. */
+  private final HeadAblationProbe ablation;
 
   public LegoProbes(Map<String, int[][]> sets) {
+    this(sets, null);
+  }
+
+  private LegoProbes(Map<String, int[][]> sets, HeadAblationProbe ablation) {
+    this.ablation = ablation;
     Map<String, ProbeSet> withMaps = new java.util.TreeMap<>();
     sets.forEach((name, seqs) -> {
       if (seqs.length > 0) {
@@ -67,7 +74,8 @@ public final class LegoProbes implements TaskProbes {
     for (LegoOrder order : LegoOrder.values()) {
       sets.put(LegoDataset.evalSetName(order), chains.stream().map(c -> c.tokens(order, seqLen)).toArray(int[][]::new));
     }
-    return new LegoProbes(sets);
+    String shuffled = LegoDataset.evalSetName(LegoOrder.SHUFFLED);
+    return new LegoProbes(sets, chains.isEmpty() ? null : HeadAblationProbe.of(shuffled, chains, LegoOrder.SHUFFLED, seqLen));
   }
 
   @Override
@@ -119,6 +127,9 @@ public final class LegoProbes implements TaskProbes {
           }
         }
       }
+    }
+    if (ablation != null) {
+      rows.addAll(ablation.probe(runId, step, model, manager));
     }
     return rows;
   }

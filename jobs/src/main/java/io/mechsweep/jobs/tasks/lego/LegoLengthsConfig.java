@@ -68,6 +68,9 @@ record LegoLengthsConfig(List<Integer> trainLengths, List<Integer> testLengths, 
       return null;
     }
     List<Long> values = f.integers(task, path, null, 2, LegoRules.MAX_CHAIN_LENGTH);
+    if (values == null || values.isEmpty()) {
+      return null; // Fields has named the problem
+    }
     List<Integer> out = values.stream().map(Long::intValue).toList();
     for (int i = 1; i < out.size(); i++) {
       if (out.get(i) <= out.get(i - 1)) {
