@@ -115,7 +115,7 @@ public final class LegoDataset implements RowSource {
       }
       LegoTrainSource source;
       if (fresh == null) {
-        int reads = spec.trainingLengths().get(spec.trainingLengths().size() - 1);
+        int reads = spec.longestTrainingChain();
         source = new LegoTrainSource(
             new FixedTrainSet(table(train, LegoOrder.SHUFFLED, spec.supervised(), seqLen, reads)),
             new FixedTrainSet(table(train, LegoOrder.SORTED, spec.supervised(), seqLen, reads)));

@@ -53,7 +53,7 @@ public record LegoSpec(
         throw new IllegalArgumentException("testLengths must not repeat chainLength " + chainLength);
       }
     }
-    int longestTrain = trainLengths == null ? chainLength : trainLengths.get(trainLengths.size() - 1);
+    int longestTrain = longestTraining(trainLengths, chainLength);
     if (supervised < 1 || supervised > longestTrain) {
       throw new IllegalArgumentException(
           "supervised must be in 1.." + longestTrain + " (the longest training chain), got " + supervised);
@@ -62,6 +62,16 @@ public record LegoSpec(
       throw new IllegalArgumentException(
           "trainRows and testRows must be in 1.." + MAX_ROWS + ", got " + trainRows + ", " + testRows);
     }
+  }
+
+  /** The longest training chain: the last of {@code trainLengths} (increasing), or {@code chainLength} when null. */
+  public static int longestTraining(List<Integer> trainLengths, int chainLength) {
+    return trainLengths == null ? chainLength : trainLengths.get(trainLengths.size() - 1);
+  }
+
+  /** {@link #longestTraining(List, int)} of this spec: what a training row's reads are padded to. */
+  public int longestTrainingChain() {
+    return longestTraining(trainLengths, chainLength);
   }
 
   /** The lengths training rows are drawn from, shortest first. */
@@ -80,10 +90,7 @@ public record LegoSpec(
 
   /** The longest chain of any split: what sequences are padded to. */
   public int longestChain() {
-    int longest = chainLength;
-    for (int n : trainingLengths()) {
-      longest = Math.max(longest, n);
-    }
+    int longest = Math.max(chainLength, longestTrainingChain());
     for (int n : allTestLengths()) {
       longest = Math.max(longest, n);
     }

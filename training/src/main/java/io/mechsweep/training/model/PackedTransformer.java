@@ -36,6 +36,8 @@ public final class PackedTransformer {
   private final NDArray causalMask;
   /** The LEGO module's local band (T×T), or null when no head uses it. */
   private final NDArray localBand;
+  /** Whether a fixed head uses the association map, which each forward pass then computes once. */
+  private final boolean associationHeads;
 
   /** Build outside any {@code NDScope}: the constants made here live as long as the model. */
   public PackedTransformer(ModelConfig config, ParameterSet params) {
@@ -44,6 +46,7 @@ public final class PackedTransformer {
     NDManager manager = params.get(Names.TOKEN_EMBEDDING).getManager();
     this.scale = Tensors.of(manager, new float[] {(float) (1 / Math.sqrt(config.dK()))}, new Shape());
     this.causalMask = config.causal() ? causalMask(manager, config.seqLen(), config.seqLen()) : null;
+    this.associationHeads = usesPattern(config, AttentionPattern.ASSOCIATION);
     this.localBand = usesPattern(config, AttentionPattern.LOCAL)
         ? Tensors.of(manager, io.mechsweep.training.mimic.AttentionTargets.localBand(config.seqLen()),
             new Shape(config.seqLen(), config.seqLen()))
@@ -167,7 +170,7 @@ public final class PackedTransformer {
 
     // Hidden keys get MASKED added to their scores: (K,B,1,1,T), broadcast over heads and queries.
     NDArray hiddenKeys = keyMask == null ? null : keyMask.sub(1f).mul(-MASKED).reshape(k, b, 1, 1, t);
-    NDArray association = usesPattern(config, AttentionPattern.ASSOCIATION) ? association(tokens) : null;
+    NDArray association = associationHeads ? association(tokens) : null;
     long tq = t;
     for (int l = 0; l < config.depth(); l++) {
       boolean last = lastOnly && l == config.depth() - 1;

@@ -71,15 +71,10 @@ record HeadAblationProbe(String set, int b, int t, int n, long[] tokens, long[] 
     try (NDScope scope = new NDScope()) {
       NDArray logits = model.logitsAt(Tensors.of(manager, tokens, new Shape(1, b, t)),
           Tensors.of(manager, positions, new Shape(1, b, n)), null, ablation); // (1,B,n,C)
-      float[] flat = Tensors.floats(logits);
-      int classes = (int) logits.getShape().get(3);
+      long[] predicted = Tensors.longs(logits.argMax(-1)); // (1,B,n), as the evaluator scores
       double[] correct = new double[n];
       for (int i = 0; i < b * n; i++) {
-        int best = 0;
-        for (int c = 1; c < classes; c++) {
-          best = flat[i * classes + c] > flat[i * classes + best] ? c : best;
-        }
-        correct[i % n] += best == targets[i] ? 1 : 0;
+        correct[i % n] += predicted[i] == targets[i] ? 1 : 0;
       }
       for (int k = 0; k < n; k++) {
         correct[k] /= b;

@@ -3,6 +3,7 @@ package io.mechsweep.jobs.tasks.lego;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mechsweep.datagen.lego.LegoCurriculum;
 import io.mechsweep.datagen.lego.LegoRules;
+import io.mechsweep.datagen.lego.LegoSpec;
 import io.mechsweep.jobs.config.Fields;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,7 +35,7 @@ record LegoLengthsConfig(List<Integer> trainLengths, List<Integer> testLengths, 
             + "), which is always tested");
         test = null;
       } else {
-        int longestTrain = train == null ? chainLength : train.get(train.size() - 1);
+        int longestTrain = LegoSpec.longestTraining(train, chainLength);
         if (test.get(0) <= longestTrain) {
           f.problem("task.test_chain_lengths", test, "lengths longer than every training chain (" + longestTrain + ")");
           test = null;

@@ -52,7 +52,7 @@ public record LegoTask(LegoSpec spec, List<LegoOrder> trainOrders, LegoLengthsCo
       int n = f.intIn(task, "task.chain_length", LegoSpec.PAPER_CHAIN_LENGTH, 2, LegoRules.MAX_CHAIN_LENGTH);
       int supervised = f.intIn(task, "task.supervised", Math.min(n, LegoSpec.PAPER_SUPERVISED), 1, LegoRules.MAX_CHAIN_LENGTH);
       LegoLengthsConfig lengths = LegoLengthsConfig.parse(task, f, n);
-      int longestTrain = lengths.trainLengths() == null ? n : lengths.trainLengths().get(lengths.trainLengths().size() - 1);
+      int longestTrain = LegoSpec.longestTraining(lengths.trainLengths(), n);
       if (supervised > longestTrain) {
         f.problem("task.supervised", supervised, "1.." + longestTrain + ", the longest training chain");
         supervised = longestTrain;
