@@ -236,12 +236,17 @@ public final class PackedTransformer {
     int h = config.heads();
     int hl = config.learnedHeads(layer);
     int dk = config.dK();
+    // Q, K, then V, in this order: the order the autograd graph is built in sets the order in which
+    // the gradients into kv are summed, so another order changes every trained model by rounding.
+    NDArray queries = null;
+    NDArray keys = null;
+    if (hl > 0) { // (K, B·T, Hl·dk) → (K, B, Hl, T, dk): the learned heads, the first Hl of the layer
+      queries = heads(q.matMul(params.get(Names.attnQ(block))), k, b, tq, hl, dk);
+      keys = heads(kv.matMul(params.get(Names.attnK(block))), k, b, t, hl, dk);
+    }
     NDArray values = heads(kv.matMul(params.get(Names.attnV(block))), k, b, t, h, dk); // (K,B,H,T,dk)
     NDArray pattern = null;
     if (hl > 0) {
-      // (K, B·T, Hl·dk) → (K, B, Hl, T, dk): the learned heads, the first Hl of the layer
-      NDArray queries = heads(q.matMul(params.get(Names.attnQ(block))), k, b, tq, hl, dk);
-      NDArray keys = heads(kv.matMul(params.get(Names.attnK(block))), k, b, t, hl, dk);
       // Scale by a tensor libtorch owns, never by a Java number: DJL turns a number into a scalar
       // tensor over a Java buffer that it frees right after the op, while the autograd graph keeps
       // that tensor for the backward of the product. Reading it after the JVM released it gave
